@@ -1,0 +1,36 @@
+/* The read-only commands of session-switch: each prints one view of the
+ * loaded machine, as text or --json, and returns the exit code. */
+#ifndef SS_CLI_H
+#define SS_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "machine.h"
+#include "mode.h"
+
+/* Exit codes, documented in --help and the README. */
+enum {
+	EXIT_OK = 0,
+	EXIT_REFUSED = 1,   /* refused, or a check failed: nothing changed */
+	EXIT_USAGE = 2,
+	EXIT_CONFIG = 3,
+	EXIT_ROLLED_BACK = 4,
+	EXIT_RECOVER = 5,
+	EXIT_BUSY = 6,
+};
+
+int cli_groups(const struct machine *m, bool json);
+int cli_doctor(const struct machine *m, bool json);
+int cli_status(const struct machine *m, bool json);
+int cli_plan(const struct machine *m, enum mode to, bool json);
+int cli_probe(bool json);
+
+struct json;
+struct check;
+/* "reasons" array from a newline-separated list */
+void cli_json_lines(struct json *j, const char *key, const char *lines);
+void cli_json_checks(struct json *j, const struct check *c, size_t n);
+void cli_text_checks(const struct check *c, size_t n);
+
+#endif

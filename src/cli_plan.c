@@ -1,0 +1,99 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json.h"
+#include "plan.h"
+
+static void text_step(size_t i, const struct plan_step *s)
+{
+	switch (s->kind) {
+	case STEP_MODPROBE:
+		printf("%3zu. modprobe %s\n", i, s->value);
+		break;
+	case STEP_WAIT_DEVICE:
+		printf("%3zu. wait until %s exists again\n", i, s->path);
+		break;
+	case STEP_WAIT_DRIVER:
+		if (s->value[0] == '!')
+			printf("%3zu. wait until %s is bound to a driver other than %s\n", i, s->device, s->value + 1);
+		else
+			printf("%3zu. wait until %s is bound to %s\n", i, s->device, s->value);
+		break;
+	case STEP_OVERRIDE:
+		if (s->value[0])
+			printf("%3zu. write %-9s > %s\n", i, s->value, s->path);
+		else
+			printf("%3zu. write %-9s > %s   (clear)\n", i, "\"\"", s->path);
+		break;
+	default:
+		printf("%3zu. write %-9s > %s\n", i, s->value, s->path);
+	}
+}
+
+int cli_plan(const struct machine *m, enum mode to, bool json)
+{
+	struct plan p;
+	char reasons[4096] = "";
+	size_t used = 0;
+
+	plan_build(m, to, &p);
+	for (size_t i = 0; i < p.nchecks; i++) {
+		if (p.checks[i].status != CHECK_FAIL)
+			continue;
+		int w = snprintf(reasons + used, sizeof(reasons) - used, "%s%s", used ? "\n" : "", p.checks[i].detail);
+		if (w > 0 && (size_t)w < sizeof(reasons) - used)
+			used += (size_t)w;
+	}
+	if (json) {
+		struct json j;
+		json_init(&j, stdout);
+		json_begin_object(&j);
+		json_key(&j, "plan");
+		json_begin_object(&j);
+		json_kstring(&j, "to", mode_str(to));
+		json_kbool(&j, "refused", p.refused);
+		json_kbool(&j, "nothing_to_do", p.nothing_to_do);
+		json_key(&j, "steps");
+		json_begin_array(&j);
+		for (size_t i = 0; i < p.n; i++) {
+			json_begin_object(&j);
+			json_kstring(&j, "action", step_kind_str(p.steps[i].kind));
+			json_key(&j, "device");
+			if (p.steps[i].device[0])
+				json_string(&j, p.steps[i].device);
+			else
+				json_null(&j);
+			json_kstring(&j, "value", p.steps[i].value);
+			json_kstring(&j, "path", p.steps[i].path);
+			json_end_object(&j);
+		}
+		json_end_array(&j);
+		json_end_object(&j);
+		cli_json_checks(&j, p.checks, p.nchecks);
+		json_kbool(&j, "viable", !p.refused);
+		cli_json_lines(&j, "reasons", reasons);
+		json_end_object(&j);
+		json_finish(&j);
+		return p.refused ? EXIT_REFUSED : EXIT_OK;
+	}
+	printf("Checks before switching to %s:\n", mode_str(to));
+	cli_text_checks(p.checks, p.nchecks);
+	if (p.refused) {
+		fprintf(stderr, "session-switch: refusing to switch to %s:\n", mode_str(to));
+		for (size_t i = 0; i < p.nchecks; i++)
+			if (p.checks[i].status == CHECK_FAIL)
+				fprintf(stderr, "  - %s\n    fix: %s\n", p.checks[i].detail, p.checks[i].fix);
+		return EXIT_REFUSED;
+	}
+	if (p.nothing_to_do) {
+		printf("\nAlready in %s mode: nothing to do.\n", mode_str(to));
+		return EXIT_OK;
+	}
+	printf("\nSteps (binding by driver_override, never new_id):\n");
+	for (size_t i = 0; i < p.n; i++)
+		text_step(i + 1, &p.steps[i]);
+	return EXIT_OK;
+}

@@ -1,0 +1,50 @@
+/* /etc/session-switch.conf: a plain INI file.  Every error names the file,
+ * the line, the key and what was expected; unknown keys are errors. */
+#ifndef SS_CONF_H
+#define SS_CONF_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "pci.h"
+#include "pciaddr.h"
+
+#define SS_MAX_FUNCS 8
+#define SS_DEFAULT_CONFIG "/etc/session-switch.conf"
+
+struct host_driver {
+	struct pci_addr addr;
+	char driver[PCI_DRIVER_LEN];
+};
+
+struct ss_config {
+	char path[PATH_MAX];        /* where it came from, for messages; "" if none */
+	bool loaded;                /* false: no file, everything from detection */
+	struct pci_addr devices[SS_MAX_FUNCS]; /* [vm] devices */
+	size_t ndevices;
+	bool has_bridge;            /* [vm] bridge */
+	struct pci_addr bridge;
+	struct host_driver host[SS_MAX_FUNCS]; /* [host] drivers */
+	size_t nhost;
+};
+
+void config_init(struct ss_config *c);
+/* Parse text; `path` only names it in messages.  -EINVAL with "path:line: ..." */
+int config_parse(const char *path, const char *text, struct ss_config *c, struct ss_error *e);
+/* Read and parse an open file (the caller decided how to open it). */
+int config_parse_fd(int fd, const char *path, struct ss_config *c, struct ss_error *e);
+
+/* The setuid helper's way in (SECURITY.md rule 7): open path with
+ * O_NOFOLLOW, and through that fd require a regular file owned by root and
+ * not writable by group or others.  -ENOENT when there is no file (the
+ * caller then detects); any other problem is fatal and named. */
+int config_load_secure(const char *path, struct ss_config *c, struct ss_error *e);
+
+/* A driver name as the kernel has them: [A-Za-z0-9_-], 1..63 chars. */
+bool config_valid_driver(const char *s);
+/* The configured host driver of a, or NULL. */
+const char *config_host_driver(const struct ss_config *c, const struct pci_addr *a);
+
+#endif

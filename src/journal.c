@@ -1,0 +1,211 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "journal.h"
+
+#define BAD(...) ss_fail(e, -EINVAL, __VA_ARGS__)
+
+static int parse_driver(const char *v, char *out, const char *name, int line, struct ss_error *e)
+{
+	if (v[0] && !config_valid_driver(v))
+		return BAD("%s:%d: \"%s\" is not a driver name", name, line, v);
+	snprintf(out, PCI_DRIVER_LEN, "%s", v);
+	return 0;
+}
+
+static int parse_fn(char *v, struct journal *j, const char *name, int line, struct ss_error *e)
+{
+	struct journal_fn f;
+	char *tok, *save = NULL;
+	int have = 0;
+
+	memset(&f, 0, sizeof(f));
+	tok = strtok_r(v, " ", &save);
+	if (!tok || !pci_addr_parse_strict(tok, &f.addr))
+		return BAD("%s:%d: fn= needs a PCI address first", name, line);
+	while ((tok = strtok_r(NULL, " ", &save))) {
+		char *eq = strchr(tok, '=');
+		if (!eq)
+			return BAD("%s:%d: \"%s\" is not key=value", name, line, tok);
+		*eq++ = '\0';
+		char *dst = strcmp(tok, "before") == 0 ? f.before : strcmp(tok, "after") == 0 ? f.after :
+			    strcmp(tok, "host") == 0 ? f.host : NULL;
+		if (!dst)
+			return BAD("%s:%d: unknown field \"%s\"", name, line, tok);
+		if (parse_driver(eq, dst, name, line, e) < 0)
+			return -EINVAL;
+		have++;
+	}
+	if (have != 3)
+		return BAD("%s:%d: fn= needs before=, after= and host=", name, line);
+	if (j->n == SS_MAX_FUNCS)
+		return BAD("%s:%d: too many functions", name, line);
+	j->fn[j->n++] = f;
+	return 0;
+}
+
+int journal_parse(const char *text, const char *name, struct journal *j, struct ss_error *e)
+{
+	char line[512];
+	int lineno = 0, seen = 0;
+	const char *p = text;
+
+	memset(j, 0, sizeof(*j));
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		lineno++;
+		if (n >= sizeof(line))
+			return BAD("%s:%d: line too long", name, lineno);
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p += n + (nl ? 1 : 0);
+		if (!line[0] || line[0] == '#')
+			continue;
+		char *eq = strchr(line, '=');
+		if (!eq)
+			return BAD("%s:%d: expected key=value", name, lineno);
+		*eq++ = '\0';
+		if (strcmp(line, "version") == 0) {
+			if (strcmp(eq, "1") != 0)
+				return BAD("%s:%d: journal version %s is not understood", name, lineno, eq);
+			seen |= 1;
+		} else if (strcmp(line, "state") == 0) {
+			if (strcmp(eq, "pending") == 0)
+				j->state = JOURNAL_PENDING;
+			else if (strcmp(eq, "done") == 0)
+				j->state = JOURNAL_DONE;
+			else
+				return BAD("%s:%d: state must be pending or done", name, lineno);
+			seen |= 2;
+		} else if (strcmp(line, "from") == 0 || strcmp(line, "to") == 0) {
+			enum mode m;
+			if (!mode_parse(eq, &m))
+				return BAD("%s:%d: %s must be host or vm", name, lineno, line);
+			if (line[0] == 'f')
+				j->from = m, seen |= 4;
+			else
+				j->to = m, seen |= 8;
+		} else if (strcmp(line, "uid") == 0) {
+			char *end;
+			long long v = strtoll(eq, &end, 10);
+			if (*end || v < 0 || v > 0x7fffffff)
+				return BAD("%s:%d: bad uid", name, lineno);
+			j->uid = (uid_t)v;
+		} else if (strcmp(line, "started") == 0) {
+			char *end;
+			j->started = strtoll(eq, &end, 10);
+			if (*end)
+				return BAD("%s:%d: bad time", name, lineno);
+		} else if (strcmp(line, "bridge") == 0) {
+			if (!pci_addr_parse_strict(eq, &j->bridge))
+				return BAD("%s:%d: bad bridge address", name, lineno);
+			j->has_bridge = true;
+		} else if (strcmp(line, "fn") == 0) {
+			if (parse_fn(eq, j, name, lineno, e) < 0)
+				return -EINVAL;
+		} else {
+			return BAD("%s:%d: unknown key \"%s\"", name, lineno, line);
+		}
+	}
+	if (seen != 15 || j->n == 0)
+		return BAD("%s: incomplete (needs version, state, from, to and fn lines)", name);
+	return 0;
+}
+
+int journal_load(const struct sysroot *sr, struct journal *j, struct ss_error *e)
+{
+	char *text = NULL, shown[PATH_MAX];
+	ssize_t n;
+	int r;
+
+	sysroot_show(sr, JOURNAL_DIR "/" JOURNAL_FILE, shown, sizeof(shown));
+	n = sysroot_slurp(sr, JOURNAL_DIR "/" JOURNAL_FILE, 64 * 1024, &text);
+	if (n == -ENOENT)
+		return -ENOENT;
+	if (n < 0)
+		return ss_fail(e, (int)n, "%s: %s", shown, strerror((int)-n));
+	r = journal_parse(text, shown, j, e);
+	free(text);
+	return r;
+}
+
+int journal_save(int dirfd, const struct journal *j, struct ss_error *e)
+{
+	char buf[4096];
+	size_t used = 0;
+	int fd, w;
+
+#define PUT(...)                                                                           \
+	do {                                                                               \
+		w = snprintf(buf + used, sizeof(buf) - used, __VA_ARGS__);                 \
+		if (w < 0 || (size_t)w >= sizeof(buf) - used)                              \
+			return ss_fail(e, -ENOSPC, "journal too large");                   \
+		used += (size_t)w;                                                         \
+	} while (0)
+	PUT("# session-switch journal: written before every change; read by session-switch recover\n");
+	PUT("version=1\nstate=%s\nfrom=%s\nto=%s\nuid=%u\nstarted=%lld\n",
+	    j->state == JOURNAL_PENDING ? "pending" : "done", mode_str(j->from), mode_str(j->to),
+	    (unsigned)j->uid, j->started);
+	if (j->has_bridge) {
+		char b[PCI_ADDR_LEN];
+		pci_addr_format(&j->bridge, b);
+		PUT("bridge=%s\n", b);
+	}
+	for (size_t i = 0; i < j->n; i++) {
+		char a[PCI_ADDR_LEN];
+		pci_addr_format(&j->fn[i].addr, a);
+		PUT("fn=%s before=%s after=%s host=%s\n", a, j->fn[i].before, j->fn[i].after, j->fn[i].host);
+	}
+#undef PUT
+	fd = openat(dirfd, JOURNAL_FILE ".new", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return ss_fail(e, -errno, JOURNAL_DIR "/" JOURNAL_FILE ".new: %s", strerror(errno));
+	/* 0644 whatever the umask: status is readable by everyone. */
+	fchmod(fd, 0644);
+	if (write(fd, buf, used) != (ssize_t)used || fsync(fd) < 0) {
+		int r = errno ? -errno : -EIO;
+		close(fd);
+		return ss_fail(e, r, "writing the journal in " JOURNAL_DIR ": %s", strerror(-r));
+	}
+	close(fd);
+	if (renameat(dirfd, JOURNAL_FILE ".new", dirfd, JOURNAL_FILE) < 0)
+		return ss_fail(e, -errno, "renaming the journal in " JOURNAL_DIR ": %s", strerror(errno));
+	/* The rename is durable only once the directory is. */
+	if (fsync(dirfd) < 0)
+		return ss_fail(e, -errno, "fsync of " JOURNAL_DIR ": %s", strerror(errno));
+	return 0;
+}
+
+int journal_open_dir(struct ss_error *e)
+{
+	struct stat st;
+	int fd;
+
+	if (mkdir(JOURNAL_DIR, 0755) < 0 && errno != EEXIST)
+		return ss_fail(e, -errno, JOURNAL_DIR ": %s", strerror(errno));
+	fd = open(JOURNAL_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ss_fail(e, -errno, JOURNAL_DIR ": %s", strerror(errno));
+	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022)) {
+		close(fd);
+		return ss_fail(e, -EPERM, JOURNAL_DIR " must be a directory owned by root and writable by "
+			       "root alone (chown root: and chmod 755 it)");
+	}
+	return fd;
+}
+
+const struct journal_fn *journal_find(const struct journal *j, const struct pci_addr *a)
+{
+	for (size_t i = 0; i < j->n; i++)
+		if (pci_addr_cmp(&j->fn[i].addr, a) == 0)
+			return &j->fn[i];
+	return NULL;
+}

@@ -1,0 +1,179 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#if defined(HAVE_ZLIB) && !defined(SS_PRIVILEGED)
+#include <zlib.h>
+#endif
+
+#include "kernel.h"
+
+#define CONFIG_MAX (4 * 1024 * 1024)
+
+#if defined(HAVE_ZLIB) && !defined(SS_PRIVILEGED)
+static int read_config_gz(const struct sysroot *sr, char **out)
+{
+	size_t cap = 256 * 1024, total = 0;
+	char *buf, *nb;
+	gzFile gz;
+	int fd, n;
+
+	fd = sysroot_openat(sr, "/proc/config.gz", O_RDONLY);
+	if (fd < 0)
+		return fd;
+	gz = gzdopen(fd, "rb");
+	if (!gz) {
+		close(fd);
+		return -ENOMEM;
+	}
+	buf = malloc(cap);
+	if (!buf) {
+		gzclose(gz);
+		return -ENOMEM;
+	}
+	while ((n = gzread(gz, buf + total, (unsigned)(cap - 1 - total))) > 0) {
+		total += (size_t)n;
+		if (total + 1 == cap) {
+			if (cap >= CONFIG_MAX)
+				break;
+			cap *= 2;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				gzclose(gz);
+				return -ENOMEM;
+			}
+			buf = nb;
+		}
+	}
+	gzclose(gz);
+	if (n < 0) {
+		free(buf);
+		return -EIO;
+	}
+	buf[total] = '\0';
+	*out = buf;
+	return 0;
+}
+#endif
+
+int kernel_read(const struct sysroot *sr, struct kernel_info *k, struct ss_error *e)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+
+	memset(k, 0, sizeof(*k));
+	n = sysroot_read(sr, "/proc/sys/kernel/osrelease", k->release, sizeof(k->release));
+	if (n <= 0)
+		return ss_fail(e, n < 0 ? (int)n : -EINVAL, "/proc/sys/kernel/osrelease: %s (is /proc mounted?)",
+			       n < 0 ? strerror((int)-n) : "empty");
+	if (strchr(k->release, '/'))
+		return ss_fail(e, -EINVAL, "/proc/sys/kernel/osrelease: \"%s\" is not a release name", k->release);
+	snprintf(path, sizeof(path), "/boot/config-%s", k->release);
+	if (sysroot_slurp(sr, path, CONFIG_MAX, &k->config) >= 0) {
+		snprintf(k->config_from, sizeof(k->config_from), "%s", path);
+		return 0;
+	}
+#if defined(HAVE_ZLIB) && !defined(SS_PRIVILEGED)
+	if (read_config_gz(sr, &k->config) == 0)
+		snprintf(k->config_from, sizeof(k->config_from), "/proc/config.gz");
+#endif
+	return 0;
+}
+
+void kernel_free(struct kernel_info *k)
+{
+	free(k->config);
+	k->config = NULL;
+}
+
+enum kopt kernel_option(const struct kernel_info *k, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p;
+
+	if (!k->config)
+		return KOPT_UNKNOWN;
+	for (p = k->config; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, name, len) == 0 && p[len] == '=') {
+			char v = p[len + 1];
+			return v == 'y' ? KOPT_YES : v == 'm' ? KOPT_MODULE : KOPT_NO;
+		}
+		if (p[0] == '#' && strncmp(p, "# ", 2) == 0 && strncmp(p + 2, name, len) == 0 &&
+		    strncmp(p + 2 + len, " is not set", 11) == 0)
+			return KOPT_NO;
+	}
+	/* A complete config that does not mention it: not set. */
+	return KOPT_NO;
+}
+
+/* Does a modules.* file list a module file named `file`.ko[.xz|.zst|.gz]? */
+static bool lists_module(const char *text, const char *file, bool dep_format)
+{
+	size_t flen = strlen(file);
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		const char *end = dep_format ? strchr(p, ':') : strchr(p, '\n');
+		if (!end)
+			end = p + strlen(p);
+		/* the basename of the path on this line */
+		const char *b = end;
+		while (b > p && b[-1] != '/')
+			b--;
+		if ((size_t)(end - b) >= flen + 3 && strncmp(b, file, flen) == 0 && strncmp(b + flen, ".ko", 3) == 0)
+			return true;
+	}
+	return false;
+}
+
+enum kmod kernel_module(const struct sysroot *sr, const struct kernel_info *k, const char *module,
+			const char *file)
+{
+	char path[PATH_MAX], *text = NULL;
+	enum kmod m = KMOD_MISSING;
+
+	snprintf(path, sizeof(path), "/lib/modules/%s/modules.builtin", k->release);
+	if (sysroot_slurp(sr, path, CONFIG_MAX, &text) >= 0) {
+		if (lists_module(text, file, false))
+			m = KMOD_BUILTIN;
+		free(text);
+		text = NULL;
+	}
+	if (m == KMOD_MISSING) {
+		snprintf(path, sizeof(path), "/lib/modules/%s/modules.dep", k->release);
+		if (sysroot_slurp(sr, path, 16 * CONFIG_MAX, &text) >= 0) {
+			if (lists_module(text, file, true))
+				m = KMOD_LOADABLE;
+			free(text);
+		}
+	}
+	snprintf(path, sizeof(path), "/sys/module/%s", module);
+	/* /sys/module/X exists for loaded modules, and for built-in ones that
+	 * have parameters: only "loaded" when it is not built in. */
+	if (m != KMOD_BUILTIN && sysroot_exists(sr, path))
+		m = KMOD_LOADED;
+	return m;
+}
+
+const char *kopt_str(enum kopt o)
+{
+	switch (o) {
+	case KOPT_YES: return "y";
+	case KOPT_MODULE: return "m";
+	case KOPT_NO: return "n";
+	default: return "unknown";
+	}
+}
+
+const char *kmod_str(enum kmod m)
+{
+	switch (m) {
+	case KMOD_LOADED: return "loaded";
+	case KMOD_BUILTIN: return "built-in";
+	case KMOD_LOADABLE: return "loadable";
+	default: return "missing";
+	}
+}

@@ -1,0 +1,30 @@
+/* Is this kernel ready for VFIO: its build options (/boot/config-*,
+ * /proc/config.gz) and whether vfio-pci is loaded, built in or loadable. */
+#ifndef SS_KERNEL_H
+#define SS_KERNEL_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "error.h"
+#include "sysroot.h"
+
+enum kopt { KOPT_UNKNOWN, KOPT_NO, KOPT_YES, KOPT_MODULE };
+enum kmod { KMOD_MISSING, KMOD_LOADABLE, KMOD_BUILTIN, KMOD_LOADED };
+
+struct kernel_info {
+	char release[128];          /* /proc/sys/kernel/osrelease */
+	char config_from[PATH_MAX]; /* "/boot/config-6.1.0" or "/proc/config.gz"; "" if none */
+	char *config;               /* its text, or NULL */
+};
+
+int kernel_read(const struct sysroot *sr, struct kernel_info *k, struct ss_error *e);
+void kernel_free(struct kernel_info *k);
+enum kopt kernel_option(const struct kernel_info *k, const char *name);
+/* module: the name as in /sys/module ("vfio_pci"); file: "vfio-pci". */
+enum kmod kernel_module(const struct sysroot *sr, const struct kernel_info *k, const char *module,
+			const char *file);
+const char *kopt_str(enum kopt o);
+const char *kmod_str(enum kmod m);
+
+#endif

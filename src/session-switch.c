@@ -1,0 +1,192 @@
+/* session-switch: the unprivileged command.  This file parses arguments,
+ * loads the machine, runs one command, prints and exits; everything else
+ * lives in the library. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "json.h"
+#include "machine.h"
+#include "pcinames.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: session-switch [--sysroot DIR] [--config FILE] [--json] COMMAND\n"
+		"\n"
+		"Hand the discrete GPU to a VM (vfio-pci) and back; see session-switch(1).\n"
+		"\n"
+		"Commands:\n"
+		"  status       current mode (host, vm or mixed) and each function's driver\n"
+		"  doctor       readiness checks (kernel, IOMMU, vfio-pci, groups) with fixes\n"
+		"  groups       every IOMMU group and its devices; * marks what is passed through\n"
+		"  plan vm|host the exact sysfs operations a switch would perform\n"
+		"  probe        each GPU's DRM device and connectors, by PCI address\n"
+		"  vm           hand the discrete GPU to vfio-pci (through the helper)\n"
+		"  host         give it back to its host drivers\n"
+		"  recover      finish or roll back a switch that was cut off\n"
+		"\n"
+		"Options:\n"
+		"  --sysroot DIR  read /sys, /proc, /etc, /boot, /lib/modules below DIR\n"
+		"                 (a tree recorded with record-sysfs)\n"
+		"  --config FILE  use FILE instead of /etc/session-switch.conf\n"
+		"  --json         machine-readable output on stdout\n"
+		"  --wait S       vm/host/recover: wait up to S seconds for a running switch\n"
+		"  -h, --help     this text;  -V, --version\n"
+		"\n"
+		"Exit status:\n"
+		"  0  success\n"
+		"  1  refused, or a check failed; nothing was changed\n"
+		"  2  usage error\n"
+		"  3  configuration error (the message names file and line)\n"
+		"  4  the switch failed and was rolled back\n"
+		"  5  the switch failed and was left for `session-switch recover`\n"
+		"  6  busy: another switch is running\n");
+}
+
+static int fail_json(bool json, int code, const char *msg)
+{
+	fprintf(stderr, "session-switch: %s\n", msg);
+	if (json) {
+		struct json j;
+		json_init(&j, stdout);
+		json_begin_object(&j);
+		json_kstring(&j, "error", msg);
+		json_kint(&j, "exit", code);
+		json_end_object(&j);
+		json_finish(&j);
+	}
+	return code;
+}
+
+/* The switch itself is the helper's: this process holds no privilege. */
+static int run_helper(const char *verb, const char *wait, bool json)
+{
+	char *argv[6];
+	int n = 0;
+
+	if (wait) {
+		char *end;
+		long v = strtol(wait, &end, 10);
+		if (*end || end == wait || v < 0 || v > 3600) {
+			fprintf(stderr, "session-switch: --wait takes seconds, 0 to 3600\n");
+			return EXIT_USAGE;
+		}
+	}
+	argv[n++] = "session-switch-helper";
+	argv[n++] = (char *)verb;
+	if (wait) {
+		argv[n++] = "--wait";
+		argv[n++] = (char *)wait;
+	}
+	if (json)
+		argv[n++] = "--json";
+	argv[n] = NULL;
+	fflush(NULL);
+	execv(HELPER_PATH, argv);
+	fprintf(stderr, "session-switch: cannot run " HELPER_PATH ": %s%s\n", strerror(errno),
+		errno == EACCES ? " (only root and members of group " SWITCH_GROUP " may switch)" : "");
+	return EXIT_REFUSED;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "sysroot", required_argument, NULL, 'r' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "wait", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *sysroot = NULL, *config = NULL, *wait = NULL, *cmd;
+	bool json = false;
+	struct machine m;
+	struct ss_error err = { "" };
+	enum mode to = MODE_HOST;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': sysroot = optarg; break;
+		case 'c': config = optarg; break;
+		case 'j': json = true; break;
+		case 'w': wait = optarg; break;
+		case 'h': usage(stdout); return EXIT_OK;
+		case 'V': printf("session-switch %s\n", PACKAGE_VERSION); return EXIT_OK;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[optind++];
+	if (!strcmp(cmd, "vm") || !strcmp(cmd, "host") || !strcmp(cmd, "recover")) {
+		if (optind < argc) {
+			fprintf(stderr, "session-switch: %s: unexpected argument '%s'\n", cmd, argv[optind]);
+			return EXIT_USAGE;
+		}
+		if (sysroot || config) {
+			fprintf(stderr, "session-switch: %s acts on this machine with /etc/session-switch.conf; "
+					"--sysroot and --config are for the read-only commands\n", cmd);
+			return EXIT_USAGE;
+		}
+		return run_helper(cmd, wait, json);
+	}
+	if (wait) {
+		fprintf(stderr, "session-switch: --wait goes with vm, host or recover\n");
+		return EXIT_USAGE;
+	}
+	if (strcmp(cmd, "probe") == 0) {
+		if (optind < argc || sysroot) {
+			fprintf(stderr, "session-switch: probe reads the live DRM devices and takes no argument\n");
+			return EXIT_USAGE;
+		}
+		return cli_probe(json);
+	}
+	if (strcmp(cmd, "plan") == 0) {
+		if (optind >= argc || !mode_parse(argv[optind], &to)) {
+			fprintf(stderr, "session-switch: plan needs a mode: plan vm, or plan host\n");
+			return EXIT_USAGE;
+		}
+		optind++;
+	} else if (strcmp(cmd, "status") && strcmp(cmd, "doctor") && strcmp(cmd, "groups")) {
+		fprintf(stderr, "session-switch: unknown command '%s' (try --help)\n", cmd);
+		return EXIT_USAGE;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "session-switch: %s: unexpected argument '%s'\n", cmd, argv[optind]);
+		return EXIT_USAGE;
+	}
+
+	switch (machine_load(&m, sysroot, config, &err)) {
+	case MACHINE_CONFIG:
+		rc = fail_json(json, EXIT_CONFIG, err.msg);
+		goto out;
+	case MACHINE_SYSTEM:
+		rc = fail_json(json, EXIT_REFUSED, err.msg);
+		goto out;
+	case MACHINE_OK:
+		break;
+	}
+	if (strcmp(cmd, "groups") == 0)
+		rc = cli_groups(&m, json);
+	else if (strcmp(cmd, "doctor") == 0)
+		rc = cli_doctor(&m, json);
+	else if (strcmp(cmd, "status") == 0)
+		rc = cli_status(&m, json);
+	else
+		rc = cli_plan(&m, to, json);
+out:
+	machine_free(&m);
+	pcinames_cleanup();
+	return rc;
+}

@@ -1,0 +1,15 @@
+/* The slim.conf variants: the user's own slim.conf with only what a mode
+ * needs changed (the -config of xserver_arguments); every other line is
+ * kept byte for byte. */
+#ifndef SS_SLIMCONF_H
+#define SS_SLIMCONF_H
+
+#include "error.h"
+
+/* orig: the text of the user's slim.conf.  xorg_config: the file name given
+ * to Xorg's -config (relative names are looked up in /etc/X11).  *out is
+ * malloc'd and starts with the marker line. */
+int slimconf_variant(const char *orig, const char *mode, const char *xorg_config, char **out,
+		     struct ss_error *e);
+
+#endif

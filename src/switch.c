@@ -1,0 +1,529 @@
+/* Threat model: runs as root inside the setuid helper, for a user who may
+ * only choose *that* the machine switches.  Everything it touches comes from
+ * the root-owned configuration or from detection, never from the caller.
+ * It MUST leave the machine either switched, or back where it started, or
+ * (when even the rollback fails, or it is killed) with a pending journal
+ * that `recover` can act on (SECURITY.md rule 16): the journal is written
+ * durably before the first change. */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <syslog.h>
+
+#include "audit.h"
+#include "holders.h"
+#include "kwait.h"
+#include "pciop.h"
+#include "spawn.h"
+#include "switch.h"
+
+struct ctx {
+	const struct machine *m;
+	const struct switch_opts *o;
+	struct pciop op;
+	struct kwait kw;
+	int jdir;
+	struct journal j;
+	int devstep;                     /* device steps begun, for fault injection */
+	char satisfied[SS_MAX_FUNCS][PCI_ADDR_LEN]; /* already on the override's driver */
+	size_t nsatisfied;
+};
+
+static void report(struct ctx *c, const char *phase, const char *action, const char *dev, const char *value,
+		   long ms, int result, const char *detail)
+{
+	struct switch_report r = { phase, action, dev ? dev : "", value ? value : "", ms, result,
+				   detail ? detail : "" };
+	if (c->o->progress)
+		c->o->progress(c->o->arg, &r);
+}
+
+/* --- waiting on the kernel --------------------------------------------- */
+
+struct drv_cond {
+	struct ctx *c;
+	const char *dev;
+	const char *want; /* a driver, "!vfio-pci" (any other), or "" (none) */
+};
+
+static bool driver_is(void *arg)
+{
+	struct drv_cond *d = arg;
+	char now[PCI_DRIVER_LEN];
+	if (pciop_driver(&d->c->op, d->dev, now, sizeof(now)) < 0)
+		return false;
+	if (d->want[0] == '!')
+		return now[0] && strcmp(now, d->want + 1) != 0;
+	return strcmp(now, d->want) == 0;
+}
+
+struct path_cond {
+	const struct sysroot *sr;
+	const char *path;
+};
+
+static bool path_exists(void *arg)
+{
+	struct path_cond *p = arg;
+	return sysroot_exists(p->sr, p->path);
+}
+
+struct dev_cond {
+	struct ctx *c;
+	const char *dev;
+};
+
+static bool dev_present(void *arg)
+{
+	struct dev_cond *d = arg;
+	return pciop_present(&d->c->op, d->dev);
+}
+
+static int wait_driver(struct ctx *c, const char *dev, const char *want, struct ss_error *e)
+{
+	struct drv_cond d = { c, dev, want };
+	if (kwait_until(&c->kw, driver_is, &d, c->o->wait_timeout_ms) == 0)
+		return 0;
+	char now[PCI_DRIVER_LEN] = "";
+	pciop_driver(&c->op, dev, now, sizeof(now));
+	if (want[0] == '!')
+		return ss_fail(e, -ETIMEDOUT, "%s: no driver other than %s took it within %d ms (now: %s); "
+			       "is its host driver loaded? name it in [host] drivers", dev, want + 1,
+			       c->o->wait_timeout_ms, now[0] ? now : "none");
+	return ss_fail(e, -ETIMEDOUT, "%s: not bound to %s within %d ms (now: %s)", dev, want[0] ? want : "no driver",
+		       c->o->wait_timeout_ms, now[0] ? now : "none");
+}
+
+/* --- the device steps -------------------------------------------------- */
+
+static bool is_satisfied(struct ctx *c, const char *dev)
+{
+	for (size_t i = 0; i < c->nsatisfied; i++)
+		if (strcmp(c->satisfied[i], dev) == 0)
+			return true;
+	return false;
+}
+
+static int modprobe(struct ctx *c, const char *module, struct ss_error *e)
+{
+	char *argv[] = { "modprobe", (char *)module, NULL };
+	struct path_cond p = { &c->m->root, "/sys/bus/pci/drivers/vfio-pci" };
+	int r = spawn_wait(MODPROBE_PATH, argv, c->o->wait_timeout_ms, e);
+	if (r > 0)
+		return ss_fail(e, -EIO, MODPROBE_PATH " %s failed (exit %d): is the module installed for "
+			       "this kernel?", module, r);
+	if (r < 0)
+		return r;
+	if (kwait_until(&c->kw, path_exists, &p, c->o->wait_timeout_ms) < 0)
+		return ss_fail(e, -ETIMEDOUT, "vfio-pci loaded but its PCI driver did not register");
+	return 0;
+}
+
+static int do_step(struct ctx *c, const struct plan_step *s, struct ss_error *e)
+{
+	switch (s->kind) {
+	case STEP_MODPROBE:
+		return modprobe(c, s->value, e);
+	case STEP_REMOVE:
+		return pciop_remove(&c->op, s->device, e);
+	case STEP_RESCAN:
+		return pciop_rescan(&c->op, e);
+	case STEP_WAIT_DEVICE: {
+		struct dev_cond d = { c, s->device };
+		if (kwait_until(&c->kw, dev_present, &d, c->o->wait_timeout_ms) < 0)
+			return ss_fail(e, -ETIMEDOUT, "%s did not come back after the rescan within %d ms",
+				       s->device, c->o->wait_timeout_ms);
+		return 0;
+	}
+	case STEP_OVERRIDE:
+		if (s->value[0]) {
+			/* Already on it (a rescan bound the host driver): nothing to
+			 * move; its unbind and probe are skipped. */
+			char now[PCI_DRIVER_LEN];
+			if (pciop_driver(&c->op, s->device, now, sizeof(now)) == 0 && strcmp(now, s->value) == 0 &&
+			    c->nsatisfied < SS_MAX_FUNCS)
+				snprintf(c->satisfied[c->nsatisfied++], PCI_ADDR_LEN, "%s", s->device);
+		}
+		return pciop_set_override(&c->op, s->device, s->value, e);
+	case STEP_UNBIND:
+		return is_satisfied(c, s->device) ? 0 : pciop_unbind(&c->op, s->device, e);
+	case STEP_PROBE:
+		return is_satisfied(c, s->device) ? 0 : pciop_probe(&c->op, s->device, e);
+	case STEP_WAIT_DRIVER:
+		return wait_driver(c, s->device, s->value, e);
+	}
+	return ss_fail(e, -EINVAL, "unknown step");
+}
+
+/* --- preflight ----------------------------------------------------------- */
+
+static int check_holders(struct ctx *c, enum mode to, struct ss_error *e)
+{
+	const struct target *t = &c->m->target;
+	char store[SS_MAX_FUNCS * 6][48];
+	const char *prefixes[SS_MAX_FUNCS * 6 + 1];
+	struct holder h[HOLDERS_MAX];
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct pci_dev *d = pci_find(&c->m->devs, &t->fn[i].addr);
+		if (to == MODE_VM) {
+			if (d->drm_card[0])
+				snprintf(store[n++], 48, "/dev/dri/%s", d->drm_card);
+			if (d->drm_render[0])
+				snprintf(store[n++], 48, "/dev/dri/%s", d->drm_render);
+			if (d->sound_card[0]) {
+				const char *num = d->sound_card + 4; /* "card1" -> "1" */
+				snprintf(store[n++], 48, "/dev/snd/controlC%s", num);
+				snprintf(store[n++], 48, "/dev/snd/pcmC%sD", num);
+				snprintf(store[n++], 48, "/dev/snd/hwC%sD", num);
+			}
+		} else if (d->iommu_group >= 0 && strcmp(d->driver, VFIO_DRIVER) == 0) {
+			snprintf(store[n++], 48, "/dev/vfio/%d", d->iommu_group);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		prefixes[i] = store[i];
+	/* The proprietary driver's nodes belong to the card it drives. */
+	for (size_t i = 0; to == MODE_VM && i < t->n; i++) {
+		const struct pci_dev *d = pci_find(&c->m->devs, &t->fn[i].addr);
+		if (strcmp(d->driver, "nvidia") == 0) {
+			prefixes[n++] = "/dev/nvidia";
+			break;
+		}
+	}
+	int found = holders_scan(&c->m->root, prefixes, n, h, HOLDERS_MAX);
+	if (found <= 0)
+		return 0;
+	char list[768] = "";
+	size_t used = 0;
+	for (int i = 0; i < found; i++) {
+		char comm[32];
+		audit_clean(h[i].comm, comm, sizeof(comm));
+		int w = snprintf(list + used, sizeof(list) - used, "%s%s (pid %d) has %s open", i ? "; " : "",
+				 comm, (int)h[i].pid, h[i].node);
+		if (w > 0 && (size_t)w < sizeof(list) - used)
+			used += (size_t)w;
+	}
+	return ss_fail(e, -EBUSY, "the devices are in use: %s. Close those programs (session-switch never "
+		       "kills them) and try again", list);
+}
+
+/* --- journal --------------------------------------------------------------- */
+
+static int journal_begin(struct ctx *c, enum mode to, struct ss_error *e)
+{
+	const struct target *t = &c->m->target;
+	struct journal *j = &c->j;
+
+	memset(j, 0, sizeof(*j));
+	j->state = JOURNAL_PENDING;
+	j->to = to;
+	j->from = to == MODE_VM ? MODE_HOST : MODE_VM;
+	j->uid = c->o->ruid;
+	j->started = (long long)time(NULL);
+	j->has_bridge = t->has_bridge;
+	j->bridge = t->bridge;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct pci_dev *d = pci_find(&c->m->devs, &t->fn[i].addr);
+		struct journal_fn *f = &j->fn[j->n++];
+		f->addr = t->fn[i].addr;
+		snprintf(f->before, sizeof(f->before), "%s", d->driver);
+		snprintf(f->host, sizeof(f->host), "%s", t->fn[i].host_driver);
+		snprintf(f->after, sizeof(f->after), "%s", to == MODE_VM ? VFIO_DRIVER : t->fn[i].host_driver);
+	}
+	return journal_save(c->jdir, j, e);
+}
+
+/* --- verification ----------------------------------------------------------- */
+
+static int verify(struct ctx *c, enum mode to, bool use_before, struct ss_error *e)
+{
+	for (size_t i = 0; i < c->j.n; i++) {
+		const struct journal_fn *f = &c->j.fn[i];
+		char dev[PCI_ADDR_LEN];
+		const char *want = use_before ? f->before : f->after;
+		pci_addr_format(&f->addr, dev);
+		if (!want[0] && !use_before)
+			want = "!" VFIO_DRIVER;
+		if (wait_driver(c, dev, want, e) < 0)
+			return -EIO;
+		const struct pci_dev *d = pci_find(&c->m->devs, &f->addr);
+		if (to == MODE_VM && d && d->iommu_group >= 0) {
+			char node[32];
+			snprintf(node, sizeof(node), "/dev/vfio/%d", d->iommu_group);
+			struct path_cond p = { &c->m->root, node };
+			if (kwait_until(&c->kw, path_exists, &p, c->o->wait_timeout_ms) < 0)
+				return ss_fail(e, -EIO, "%s is on vfio-pci but %s did not appear", dev, node);
+		}
+		if (to == MODE_HOST && d && pci_is_audio(d) && strcmp(want, "snd_hda_intel") == 0) {
+			/* HDA registers its card asynchronously: the sound is back
+			 * only once the card is. */
+			char dir[64];
+			snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s/sound", dev);
+			struct path_cond p = { &c->m->root, dir };
+			if (kwait_until(&c->kw, path_exists, &p, c->o->wait_timeout_ms) < 0)
+				return ss_fail(e, -EIO, "%s is on snd_hda_intel but no sound card appeared", dev);
+		}
+	}
+	return 0;
+}
+
+/* --- rollback ------------------------------------------------------------------ */
+
+/* Put one function back on `drv` ("" = unbound). */
+static int move_back(struct ctx *c, const char *dev, const char *drv, struct ss_error *e)
+{
+	int r;
+	if (!pciop_present(&c->op, dev) && (r = pciop_rescan(&c->op, e)) < 0)
+		return r; /* a removed bridge: bring the functions back first */
+	struct dev_cond dc = { c, dev };
+	if (kwait_until(&c->kw, dev_present, &dc, c->o->wait_timeout_ms) < 0)
+		return ss_fail(e, -ENODEV, "%s is gone and a rescan did not bring it back", dev);
+	struct drv_cond d = { c, dev, drv };
+	if (drv[0] && driver_is(&d)) {
+		/* already there; leave an override only where vfio-pci needs it */
+		return pciop_set_override(&c->op, dev, strcmp(drv, VFIO_DRIVER) == 0 ? VFIO_DRIVER : "", e);
+	}
+	if ((r = pciop_set_override(&c->op, dev, drv, e)) < 0)
+		return r;
+	if ((r = pciop_unbind(&c->op, dev, e)) < 0)
+		return r;
+	if (!drv[0])
+		return 0;
+	if ((r = pciop_probe(&c->op, dev, e)) < 0)
+		return r;
+	if ((r = wait_driver(c, dev, drv, e)) < 0)
+		return r;
+	if (strcmp(drv, VFIO_DRIVER) != 0)
+		return pciop_set_override(&c->op, dev, "", e);
+	return 0;
+}
+
+static enum switch_result rollback(struct ctx *c, struct ss_error *why)
+{
+	struct ss_error e = { "" };
+	long t0 = kwait_now_ms();
+	int r = 0;
+
+	audit(LOG_WARNING, "switch to %s failed (%s); rolling back to %s", mode_str(c->j.to), why->msg,
+	      mode_str(c->j.from));
+	for (size_t i = 0; i < c->j.n && r == 0; i++) {
+		char dev[PCI_ADDR_LEN];
+		long s = kwait_now_ms();
+		pci_addr_format(&c->j.fn[i].addr, dev);
+		r = move_back(c, dev, c->j.fn[i].before, &e);
+		report(c, "rollback", "restore", dev, c->j.fn[i].before, kwait_now_ms() - s, r, r ? e.msg : NULL);
+	}
+	if (r == 0)
+		r = verify(c, c->j.from, true, &e);
+	if (r < 0) {
+		audit(LOG_ERR, "rollback failed: %s; journal left pending for recover", e.msg);
+		char both[SS_ERRLEN];
+		snprintf(both, sizeof(both), "%.400s; the rollback failed too: %.400s. Run session-switch recover",
+			 why->msg, e.msg);
+		snprintf(why->msg, sizeof(why->msg), "%s", both);
+		return SWITCH_LEFT;
+	}
+	c->j.state = JOURNAL_DONE;
+	c->j.to = c->j.from;
+	for (size_t i = 0; i < c->j.n; i++)
+		snprintf(c->j.fn[i].after, sizeof(c->j.fn[i].after), "%s", c->j.fn[i].before);
+	if (journal_save(c->jdir, &c->j, &e) < 0) {
+		snprintf(why->msg + strlen(why->msg), sizeof(why->msg) - strlen(why->msg),
+			 "; rolled back, but the journal could not be updated: %.200s", e.msg);
+		return SWITCH_LEFT;
+	}
+	report(c, "rollback", "done", NULL, mode_str(c->j.to), kwait_now_ms() - t0, 0, NULL);
+	audit(LOG_NOTICE, "rolled back to %s", mode_str(c->j.to));
+	return SWITCH_ROLLED_BACK;
+}
+
+/* --- the transaction ------------------------------------------------------------- */
+
+static void ctx_init(struct ctx *c, const struct machine *m, const struct switch_opts *o)
+{
+	memset(c, 0, sizeof(*c));
+	c->m = m;
+	c->o = o;
+	c->jdir = -1;
+	c->kw.fd = -1;
+	c->op.devices_fd = c->op.bus_fd = -1;
+}
+
+static int ctx_open(struct ctx *c, struct ss_error *e)
+{
+	int r;
+	if ((r = pciop_open(&c->op, &c->m->root, c->o->write_timeout_ms, e)) < 0)
+		return r;
+	kwait_open(&c->kw); /* without it, waits fall back to re-checking */
+	c->jdir = journal_open_dir(e);
+	return c->jdir < 0 ? c->jdir : 0;
+}
+
+static void ctx_close(struct ctx *c)
+{
+	if (c->jdir >= 0)
+		close(c->jdir);
+	kwait_close(&c->kw);
+	pciop_close(&c->op);
+}
+
+static void inject(struct ctx *c, struct ss_error *e, int *r)
+{
+	if (c->o->fault == FAULT_NONE || c->devstep != c->o->fault_step)
+		return;
+	if (c->o->fault == FAULT_DIE) {
+		/* As a crash or kill -9 would: no cleanup, no rollback. */
+		raise(SIGKILL);
+	}
+	*r = ss_fail(e, -EIO, "injected failure at device step %d", c->devstep);
+}
+
+enum switch_result switch_run(const struct machine *m, enum mode to, const struct switch_opts *o,
+			      struct ss_error *e)
+{
+	struct ctx c;
+	struct plan p;
+	long t0;
+	int r;
+
+	ctx_init(&c, m, o);
+	if (m->journal_err == 0 && m->journal.state == JOURNAL_PENDING) {
+		ss_fail(e, -EAGAIN, "a switch to %s was interrupted and is still pending in "
+			JOURNAL_DIR "/" JOURNAL_FILE "; run session-switch recover first", mode_str(m->journal.to));
+		return SWITCH_LEFT;
+	}
+	if (m->journal_err && m->journal_err != -ENOENT) {
+		*e = m->journal_msg;
+		return SWITCH_LEFT;
+	}
+
+	t0 = kwait_now_ms();
+	plan_build(m, to, &p);
+	for (size_t i = 0; i < p.nchecks; i++)
+		report(&c, "preflight", p.checks[i].name, NULL, check_status_str(p.checks[i].status), 0,
+		       p.checks[i].status == CHECK_FAIL ? -EPERM : 0, p.checks[i].detail);
+	if (p.refused) {
+		for (size_t i = 0; i < p.nchecks; i++)
+			if (p.checks[i].status == CHECK_FAIL) {
+				ss_fail(e, -EPERM, "%s (fix: %s)", p.checks[i].detail, p.checks[i].fix);
+				break;
+			}
+		return SWITCH_REFUSED;
+	}
+	if (p.nothing_to_do) {
+		report(&c, "preflight", "nothing_to_do", NULL, mode_str(to), kwait_now_ms() - t0, 0, NULL);
+		return SWITCH_OK;
+	}
+	if ((r = ctx_open(&c, e)) < 0) {
+		ctx_close(&c);
+		return SWITCH_REFUSED;
+	}
+	if ((r = check_holders(&c, to, e)) < 0) {
+		report(&c, "preflight", "holders", NULL, NULL, kwait_now_ms() - t0, r, e->msg);
+		ctx_close(&c);
+		return SWITCH_REFUSED;
+	}
+	report(&c, "preflight", "done", NULL, NULL, kwait_now_ms() - t0, 0, NULL);
+
+	long s = kwait_now_ms();
+	if ((r = journal_begin(&c, to, e)) < 0) {
+		ctx_close(&c);
+		return SWITCH_REFUSED; /* nothing changed yet */
+	}
+	report(&c, "journal", "pending", NULL, mode_str(to), kwait_now_ms() - s, 0, NULL);
+	audit(LOG_NOTICE, "switch %s -> %s begins", mode_str(c.j.from), mode_str(to));
+
+	for (size_t i = 0; i < p.n; i++) {
+		const struct plan_step *st = &p.steps[i];
+		char before[PCI_DRIVER_LEN] = "", after[PCI_DRIVER_LEN] = "";
+		c.devstep++;
+		s = kwait_now_ms();
+		r = 0;
+		inject(&c, e, &r);
+		if (st->device[0])
+			pciop_driver(&c.op, st->device, before, sizeof(before));
+		if (r == 0)
+			r = do_step(&c, st, e);
+		if (st->device[0])
+			pciop_driver(&c.op, st->device, after, sizeof(after));
+		long ms = kwait_now_ms() - s;
+		report(&c, "device", step_kind_str(st->kind), st->device, st->value, ms, r, r ? e->msg : NULL);
+		audit(r ? LOG_ERR : LOG_INFO, "%s %s %s: %s -> %s %s (%ld ms)", step_kind_str(st->kind),
+		      st->device[0] ? st->device : "-", st->value[0] ? st->value : "\"\"", before[0] ? before : "none",
+		      after[0] ? after : "none", r ? e->msg : "ok", ms);
+		if (r < 0) {
+			enum switch_result res = rollback(&c, e);
+			ctx_close(&c);
+			return res;
+		}
+	}
+
+	s = kwait_now_ms();
+	if ((r = verify(&c, to, false, e)) < 0) {
+		report(&c, "verify", "verify", NULL, mode_str(to), kwait_now_ms() - s, r, e->msg);
+		enum switch_result res = rollback(&c, e);
+		ctx_close(&c);
+		return res;
+	}
+	report(&c, "verify", "verify", NULL, mode_str(to), kwait_now_ms() - s, 0, NULL);
+
+	s = kwait_now_ms();
+	c.j.state = JOURNAL_DONE;
+	/* After the move the drivers are what the kernel bound: record them. */
+	for (size_t i = 0; i < c.j.n; i++) {
+		char dev[PCI_ADDR_LEN];
+		pci_addr_format(&c.j.fn[i].addr, dev);
+		pciop_driver(&c.op, dev, c.j.fn[i].after, sizeof(c.j.fn[i].after));
+		if (to == MODE_HOST && !c.j.fn[i].host[0])
+			snprintf(c.j.fn[i].host, sizeof(c.j.fn[i].host), "%s", c.j.fn[i].after);
+	}
+	if ((r = journal_save(c.jdir, &c.j, e)) < 0) {
+		ctx_close(&c);
+		return SWITCH_LEFT;
+	}
+	report(&c, "commit", "done", NULL, mode_str(to), kwait_now_ms() - s, 0, NULL);
+	audit(LOG_NOTICE, "switch to %s done in %ld ms", mode_str(to), kwait_now_ms() - t0);
+	ctx_close(&c);
+	return SWITCH_OK;
+}
+
+enum switch_result switch_recover(const struct machine *m, const struct switch_opts *o, struct ss_error *e)
+{
+	struct ctx c;
+	int r;
+
+	ctx_init(&c, m, o);
+	if (m->journal_err == -ENOENT) {
+		report(&c, "recover", "nothing", NULL, "no journal", 0, 0, NULL);
+		return SWITCH_OK;
+	}
+	if (m->journal_err) {
+		*e = m->journal_msg;
+		ss_fail(e, -EINVAL, "%.700s: inspect it; if the devices are where you want them, delete it",
+			m->journal_msg.msg);
+		return SWITCH_LEFT;
+	}
+	if (m->journal.state == JOURNAL_DONE) {
+		report(&c, "recover", "nothing", NULL, mode_str(m->journal.to), 0, 0, NULL);
+		return SWITCH_OK;
+	}
+	if ((r = ctx_open(&c, e)) < 0) {
+		ctx_close(&c);
+		return SWITCH_LEFT;
+	}
+	c.j = m->journal;
+	audit(LOG_NOTICE, "recover: a switch %s -> %s was interrupted; rolling back", mode_str(c.j.from),
+	      mode_str(c.j.to));
+	ss_fail(e, -EINTR, "a switch to %s was interrupted", mode_str(c.j.to));
+	enum switch_result res = rollback(&c, e);
+	ctx_close(&c);
+	return res == SWITCH_ROLLED_BACK ? SWITCH_OK : res;
+}

@@ -1,0 +1,49 @@
+/* The switch transaction (DESIGN.md steps 1-5 and 9): preflight, journal,
+ * the device moves of the plan, verification, commit; on any failure a
+ * rollback to the starting state, verified too.  `recover` finishes an
+ * interrupted one from the journal. */
+#ifndef SS_SWITCH_H
+#define SS_SWITCH_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "machine.h"
+#include "mode.h"
+#include "plan.h"
+
+enum switch_result {
+	SWITCH_OK,          /* switched (or nothing to do) */
+	SWITCH_REFUSED,     /* preflight said no; nothing changed (exit 1) */
+	SWITCH_ROLLED_BACK, /* failed, back where it started (exit 4) */
+	SWITCH_LEFT,        /* failed and could not roll back: journal pending (exit 5) */
+};
+
+enum fault_kind { FAULT_NONE, FAULT_FAIL, FAULT_DIE };
+
+struct switch_report {
+	const char *phase;  /* "preflight", "journal", "device", "verify", "rollback", "commit" */
+	const char *action; /* a step_kind_str() or a phase's own word */
+	const char *device; /* may be "" */
+	const char *value;  /* may be "" */
+	long ms;
+	int result;         /* 0 or -errno */
+	const char *detail; /* the message on failure, "" otherwise */
+};
+
+struct switch_opts {
+	uid_t ruid;                 /* who asked, for the journal and the audit */
+	int write_timeout_ms;       /* deadline of one sysfs write */
+	int wait_timeout_ms;        /* deadline of one wait on the kernel */
+	enum fault_kind fault;      /* test builds only: fail or die ... */
+	int fault_step;             /* ... at this device step (1-based) */
+	void (*progress)(void *arg, const struct switch_report *r);
+	void *arg;
+};
+
+enum switch_result switch_run(const struct machine *m, enum mode to, const struct switch_opts *o,
+			      struct ss_error *e);
+enum switch_result switch_recover(const struct machine *m, const struct switch_opts *o, struct ss_error *e);
+
+#endif

@@ -1,0 +1,43 @@
+/* The one layer through which every /sys, /proc, /dev, /etc, /boot and
+ * /lib/modules access goes.  A prefix lets tests and bug reports replay a
+ * recorded tree (--sysroot); the setuid helper opens the real root only
+ * (sysroot_open_real) and has no way to pass a prefix. */
+#ifndef SS_SYSROOT_H
+#define SS_SYSROOT_H
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+struct sysroot {
+	int fd;                 /* O_PATH directory fd of "/" or of the prefix */
+	bool prefixed;          /* true when fd is a recorded tree, not "/" */
+	char prefix[PATH_MAX];  /* for messages only; "" for the real root */
+};
+
+/* prefix NULL or "" or "/" means the real root. */
+int sysroot_open(struct sysroot *sr, const char *prefix, struct ss_error *e);
+int sysroot_open_real(struct sysroot *sr, struct ss_error *e);
+void sysroot_close(struct sysroot *sr);
+
+/* Paths are absolute as on a live system ("/sys/bus/pci/devices").  Every
+ * lookup stays inside the root: symlinks, absolute ones too, resolve there. */
+int sysroot_openat(const struct sysroot *sr, const char *path, int flags);
+int sysroot_opendir(const struct sysroot *sr, const char *path, DIR **out);
+bool sysroot_exists(const struct sysroot *sr, const char *path);
+
+/* Read a small attribute: NUL-terminated, trailing newlines removed.
+ * Returns its length or -errno (-EFBIG if it does not fit). */
+ssize_t sysroot_read(const struct sysroot *sr, const char *path, char *buf, size_t len);
+/* Read a whole file into a malloc'd buffer (NUL-terminated), at most max bytes. */
+ssize_t sysroot_slurp(const struct sysroot *sr, const char *path, size_t max, char **out);
+ssize_t sysroot_readlink(const struct sysroot *sr, const char *path, char *buf, size_t len);
+
+/* For messages: the path as the user would find it ("DIR/sys/..." or "/sys/..."). */
+const char *sysroot_show(const struct sysroot *sr, const char *path, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,110 @@
+/* The configuration parser: values, and an error for every mistake that
+ * names the file, the line, the key and what was expected. */
+#include "config.h"
+
+#include <errno.h>
+
+#include "conf.h"
+#include "fixture.h"
+
+static int parse(const char *text, struct ss_config *c, struct ss_error *e)
+{
+	e->msg[0] = '\0';
+	return config_parse("/etc/session-switch.conf", text, c, e);
+}
+
+static void full_file(void **state)
+{
+	struct ss_config c;
+	struct ss_error e;
+	char n[PCI_ADDR_LEN];
+	int r = parse("# the seed's machine\n"
+		      "[vm]\n"
+		      "devices = 0000:01:00.0, 01:00.1   # GPU and its audio\n"
+		      "bridge=0000:00:01.0\n"
+		      "\n"
+		      "[host]\n"
+		      "drivers = 0000:01:00.0=nvidia 0000:01:00.1=snd_hda_intel\n",
+		      &c, &e);
+	assert_int_equal(r, 0);
+	assert_true(c.loaded);
+	assert_int_equal(c.ndevices, 2);
+	pci_addr_format(&c.devices[1], n);
+	assert_string_equal(n, "0000:01:00.1");
+	assert_true(c.has_bridge);
+	pci_addr_format(&c.bridge, n);
+	assert_string_equal(n, "0000:00:01.0");
+	assert_int_equal(c.nhost, 2);
+	assert_string_equal(config_host_driver(&c, &c.devices[0]), "nvidia");
+	assert_string_equal(config_host_driver(&c, &c.devices[1]), "snd_hda_intel");
+}
+
+static void empty_file_is_valid(void **state)
+{
+	struct ss_config c;
+	struct ss_error e;
+	assert_int_equal(parse("", &c, &e), 0);
+	assert_int_equal(c.ndevices, 0);
+	assert_false(c.has_bridge);
+	assert_int_equal(parse("# only comments\n\n; and this\n", &c, &e), 0);
+}
+
+struct bad {
+	const char *text;
+	const char *want[3];
+};
+
+static void every_error_names_file_line_and_fix(void **state)
+{
+	static const struct bad cases[] = {
+		{ "[vm]\ndevice = 0000:01:00.0\n", { "conf:2:", "unknown key 'device'", "did you mean 'devices'?" } },
+		{ "[vn]\n", { "conf:1:", "unknown section [vn]", "did you mean 'vm'?" } },
+		{ "[display]\n", { "conf:1:", "unknown section [display]", "known sections: vm, host" } },
+		{ "devices = 0000:01:00.0\n", { "conf:1:", "before any [section]", "" } },
+		{ "[vm]\ndevices = 0000:01:00.0 1:0.0\n", { "conf:2:", "\"1:0.0\" is not a PCI address", "0000:01:00.0" } },
+		{ "[vm]\ndevices = 0000:01:00.0 0000:01:00.0\n", { "conf:2:", "listed twice", "" } },
+		{ "[vm]\ndevices =\n", { "conf:2:", "has no value", "expected PCI addresses" } },
+		{ "[vm]\ndevices = 0000:01:00.0\ndevices = 0000:01:00.1\n", { "conf:3:", "set twice", "" } },
+		{ "[vm]\nbridge = 0000:00:01.0 0000:00:1c.0\n", { "conf:2:", "exactly one PCI address", "" } },
+		{ "[host]\ndrivers = 0000:01:00.0\n", { "conf:2:", "has no '='", "address=driver" } },
+		{ "[host]\ndrivers = 0000:01:00.0=nv/idia\n", { "conf:2:", "not a driver name", "" } },
+		{ "[host]\ndrivers = 0000:01:00.0=vfio-pci\n", { "conf:2:", "makes no sense", "" } },
+		{ "[vm]\ngarbage\n", { "conf:2:", "expected key = value", "" } },
+		{ "[vm\n", { "conf:1:", "[name] alone", "" } },
+		{ "[vm]\ndevices = 0000:01:00.0\x01\n", { "conf:2:", "control character", "" } },
+		{ "[vm]\ndevices = 0000:01:00.0 0000:01:00.1 0000:01:00.2 0000:01:00.3 0000:01:00.4 "
+		  "0000:01:00.5 0000:01:00.6 0000:01:00.7 0000:02:00.0\n", { "conf:2:", "more than 8", "" } },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ss_config c;
+		struct ss_error e;
+		int r = parse(cases[i].text, &c, &e);
+		if (r != -EINVAL)
+			fail_msg("case %zu parsed (r=%d): %s", i, r, cases[i].text);
+		for (int k = 0; k < 3; k++)
+			if (cases[i].want[k][0] && !fixture_contains(e.msg, cases[i].want[k]))
+				fail_msg("case %zu", i);
+		assert_false(c.loaded);
+	}
+}
+
+static void driver_names(void **state)
+{
+	assert_true(config_valid_driver("snd_hda_intel"));
+	assert_true(config_valid_driver("vfio-pci"));
+	assert_false(config_valid_driver(""));
+	assert_false(config_valid_driver("a b"));
+	assert_false(config_valid_driver("../x"));
+	assert_false(config_valid_driver("0123456789012345678901234567890123456789012345678901234567890123"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(full_file),
+		cmocka_unit_test(empty_file_is_valid),
+		cmocka_unit_test(every_error_names_file_line_and_fix),
+		cmocka_unit_test(driver_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

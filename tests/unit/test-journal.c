@@ -1,0 +1,119 @@
+/* The journal: a durable round trip, and a damaged file named precisely. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fixture.h"
+#include "journal.h"
+
+static struct pci_addr A(const char *s)
+{
+	struct pci_addr a;
+	assert_true(pci_addr_parse_strict(s, &a));
+	return a;
+}
+
+static void round_trip(void **state)
+{
+	char root[] = "/tmp/ss-journal-XXXXXX", dir[128];
+	struct journal j = { 0 }, back;
+	struct sysroot sr;
+	struct ss_error e;
+
+	assert_non_null(mkdtemp(root));
+	snprintf(dir, sizeof(dir), "%s/var", root);
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof(dir), "%s/var/lib", root);
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof(dir), "%s" JOURNAL_DIR, root);
+	mkdir(dir, 0755);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	assert_true(dfd >= 0);
+
+	j.state = JOURNAL_PENDING;
+	j.from = MODE_HOST;
+	j.to = MODE_VM;
+	j.uid = 1000;
+	j.started = 1764040000;
+	j.has_bridge = true;
+	j.bridge = A("0000:00:01.0");
+	j.fn[0] = (struct journal_fn){ A("0000:01:00.0"), "nvidia", "vfio-pci", "nvidia" };
+	j.fn[1] = (struct journal_fn){ A("0000:01:00.1"), "", "vfio-pci", "" };
+	j.n = 2;
+	assert_int_equal(journal_save(dfd, &j, &e), 0);
+
+	assert_int_equal(sysroot_open(&sr, root, &e), 0);
+	assert_int_equal(journal_load(&sr, &back, &e), 0);
+	assert_int_equal(back.state, JOURNAL_PENDING);
+	assert_int_equal(back.from, MODE_HOST);
+	assert_int_equal(back.to, MODE_VM);
+	assert_int_equal(back.uid, 1000);
+	assert_true(back.has_bridge);
+	assert_int_equal(back.n, 2);
+	assert_string_equal(back.fn[0].before, "nvidia");
+	assert_string_equal(back.fn[1].before, "");
+	assert_non_null(journal_find(&back, &j.fn[1].addr));
+
+	/* world-readable, no temporary left behind */
+	struct stat st;
+	char p[160];
+	snprintf(p, sizeof(p), "%s/" JOURNAL_FILE, dir);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	snprintf(p, sizeof(p), "%s/" JOURNAL_FILE ".new", dir);
+	assert_int_equal(access(p, F_OK), -1);
+
+	close(dfd);
+	sysroot_close(&sr);
+	snprintf(p, sizeof(p), "rm -rf '%s'", root);
+	assert_int_equal(system(p), 0);
+}
+
+static void damaged(void **state)
+{
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "version=2\n", "version 2" },
+		{ "version=1\nstate=maybe\n", "j:2: state must be" },
+		{ "version=1\nstate=done\nfrom=host\nto=vm\n", "incomplete" },
+		{ "version=1\nstate=done\nfrom=host\nto=vm\nfn=0000:01:00.0 before=x after=y\n", "j:5: fn= needs" },
+		{ "version=1\nfn=01:00.0 before= after= host=\n", "j:2: fn= needs a PCI address" },
+		{ "version=1\nfn=0000:01:00.0 before=a/b after= host=\n", "not a driver name" },
+		{ "version=1\nmode=vm\n", "j:2: unknown key" },
+		{ "garbage\n", "j:1: expected key=value" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct journal j;
+		struct ss_error e;
+		if (journal_parse(cases[i].text, "j", &j, &e) != -EINVAL || !fixture_contains(e.msg, cases[i].want))
+			fail_msg("case %zu", i);
+	}
+}
+
+static void none_yet(void **state)
+{
+	struct journal j;
+	struct ss_error e;
+	struct machine m;
+	fixture_machine(&m, "seed", NULL, MACHINE_OK, &e);
+	assert_int_equal(journal_load(&m.root, &j, &e), -ENOENT);
+	assert_int_equal(m.journal_err, -ENOENT);
+	machine_free(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(round_trip),
+		cmocka_unit_test(damaged),
+		cmocka_unit_test(none_yet),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
