@@ -1,0 +1,89 @@
+# Sourced by the scenarios that run inside the reference guest.
+# Assertions print what was expected and what was found; a failed one
+# counts, the scenario goes on, and `finish` exits non-zero.
+set -u
+failures=0
+GPU=0000:01:00.0      # the "NVIDIA" GPU: virtio-vga behind the root port
+SND=0000:01:00.1      # its HDMI audio: ich9-intel-hda
+BRIDGE=0000:00:1c.0   # the PCIe root port above them
+IGPU=0000:00:02.0     # the "Intel" GPU on the root bus: VGA, bochs-drm
+SS=/usr/bin/session-switch
+HELPER=/usr/libexec/session-switch/session-switch-helper
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+pass() { echo "ok: $*"; }
+assert_eq() { # WHAT EXPECTED FOUND
+	if [ "$2" = "$3" ]; then pass "$1 = $3"; else fail "$1: expected '$2', found '$3'"; fi
+}
+assert_ne() { # WHAT UNEXPECTED FOUND
+	if [ "$2" != "$3" ]; then pass "$1 = $3 (not $2)"; else fail "$1: expected anything but '$2'"; fi
+}
+assert_file() { if [ -e "$1" ]; then pass "$1 exists"; else fail "$1 does not exist"; fi; }
+assert_no_file() { if [ ! -e "$1" ]; then pass "$1 absent"; else fail "$1 exists but should not"; fi; }
+assert_grep() { # PATTERN FILE
+	if grep -qE -- "$1" "$2"; then pass "$2 has /$1/"; else fail "$2 lacks /$1/:"; sed 's/^/    | /' "$2" | tail -20; fi
+}
+finish() {
+	if [ "$failures" -eq 0 ]; then echo "PASS: all assertions held"; exit 0; fi
+	echo "FAIL: $failures assertion(s) failed"; exit 1
+}
+
+# the driver a function is bound to, or "none"
+driver_of() {
+	local l
+	l=$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null) && basename "$l" || echo none
+}
+group_of() { basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# wait_for_file PATH DEADLINE_S: 0 when it exists in time
+wait_for_file() {
+	local end=$(( $(now_ms) + $2 * 1000 ))
+	while [ ! -e "$1" ]; do
+		[ "$(now_ms)" -lt "$end" ] || return 1
+		sleep 0.02
+	done
+}
+# wait_for_driver ADDR DRIVER DEADLINE_S
+wait_for_driver() {
+	local end=$(( $(now_ms) + $3 * 1000 ))
+	while [ "$(driver_of "$1")" != "$2" ]; do
+		[ "$(now_ms)" -lt "$end" ] || return 1
+		sleep 0.02
+	done
+}
+
+# step NAME COMMAND...: run it, print "step NAME <ms> ms", keep its status
+step() {
+	local name=$1 t0 rc
+	shift
+	t0=$(now_ms)
+	"$@"
+	rc=$?
+	echo "step $name $(( $(now_ms) - t0 )) ms"
+	return $rc
+}
+
+# screens NAME: what each GPU scans out, taken by QEMU from outside the
+# guest (QMP screendump): $OUT/NAME-igpu.png and $OUT/NAME-dgpu.png
+screens() {
+	: >"$OUT/.screendump/$1"
+	wait_for_file "$OUT/.screendump/$1.done" 30 || { fail "no screendump for $1"; return 1; }
+}
+# xshot FILE: X's own framebuffer (identical on both GPUs: TESTING.md)
+xshot() {
+	xwd -root -silent | /usr/bin/convert xwd:- "png:$1"
+}
+
+# drm_card_of ADDR: the DRM card (card0...) that hangs from a function, or ""
+drm_card_of() {
+	local c
+	for c in /sys/class/drm/card[0-9] /sys/class/drm/card[0-9][0-9]; do
+		[ -e "$c" ] || continue
+		case "$(readlink -f "$c")" in */$1/*) basename "$c"; return 0 ;; esac
+	done
+	echo ""
+}
+
+# host_state: both functions on their host drivers, in one line
+state() { echo "$(driver_of $GPU) $(driver_of $SND)"; }
