@@ -170,6 +170,8 @@ int main(int argc, char **argv)
 		so.fault = FAULT_FAIL, so.fault_step = atoi(fault + 5);
 	else if (fault && strncmp(fault, "die:", 4) == 0)
 		so.fault = FAULT_DIE, so.fault_step = atoi(fault + 4);
+	else if (fault && strncmp(fault, "poweroff:", 9) == 0)
+		so.fault = FAULT_POWEROFF, so.fault_step = atoi(fault + 9);
 #endif
 	/* Rule 3: nothing of the caller's environment survives. */
 	if (clearenv() != 0)
@@ -245,8 +247,21 @@ int main(int argc, char **argv)
 		return lock == -EBUSY ? EX_BUSY : EX_REFUSED;
 	}
 
-	switch (machine_load_real(&m, &conf, &e)) {
+	enum machine_fail mf = machine_load_real(&m, &conf, &e);
+	bool pending = mf != MACHINE_SYSTEM && m.journal_err == 0 && m.journal.state == JOURNAL_PENDING;
+	if (pending && verb != VERB_RECOVER && verb != VERB_STATUS) {
+		/* An interrupted switch comes first, whatever else is wrong:
+		 * with the bridge removed, the configured devices are missing. */
+		fprintf(stderr, "session-switch: a switch to %s was interrupted and is still pending in "
+				"/var/lib/session-switch/journal; run session-switch recover first\n",
+			mode_str(m.journal.to));
+		rc = EX_RECOVER;
+		goto out;
+	}
+	switch (mf) {
 	case MACHINE_CONFIG:
+		if (pending && verb == VERB_RECOVER)
+			break; /* recover works from the journal alone */
 		fprintf(stderr, "session-switch: %s\n", e.msg);
 		rc = EX_CONFIG;
 		goto out;

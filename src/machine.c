@@ -69,11 +69,13 @@ static enum machine_fail load_rest(struct machine *m, struct ss_error *e)
 	if (kernel_read(&m->root, &m->kernel, e) < 0)
 		return MACHINE_SYSTEM;
 	m->target_err = target_resolve(&m->conf, &m->devs, &m->target, &m->target_msg);
+	/* The journal is read even when the target is not: recover needs it
+	 * most when a switch died with the functions removed. */
+	m->journal_err = journal_load(&m->root, &m->journal, &m->journal_msg);
 	if (m->target_err == -EINVAL) {
 		*e = m->target_msg;
 		return MACHINE_CONFIG;
 	}
-	m->journal_err = journal_load(&m->root, &m->journal, &m->journal_msg);
 	if (m->journal_err == 0 && !m->target_err) {
 		/* The way back uses the drivers the functions had before the VM. */
 		for (size_t i = 0; i < m->target.n; i++) {

@@ -34,7 +34,8 @@ enum machine_fail { MACHINE_OK, MACHINE_CONFIG, MACHINE_SYSTEM };
 /* config_path NULL: /etc/session-switch.conf inside the root, absence is fine
  * (detection).  A given config_path must exist.  Returns MACHINE_CONFIG for
  * a broken configuration file (exit 3) and MACHINE_SYSTEM when /sys cannot
- * be read; a target that cannot be resolved is recorded, not fatal. */
+ * be read; a target that cannot be resolved is recorded, not fatal.
+ * Even after MACHINE_CONFIG, the devices and the journal are loaded. */
 enum machine_fail machine_load(struct machine *m, const char *sysroot, const char *config_path,
 			       struct ss_error *e);
 /* For the setuid helper: the real root only, and the configuration already

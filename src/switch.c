@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/reboot.h>
 #include <syslog.h>
 
 #include "audit.h"
@@ -110,18 +111,26 @@ static bool is_satisfied(struct ctx *c, const char *dev)
 	return false;
 }
 
-static int modprobe(struct ctx *c, const char *module, struct ss_error *e)
+/* A driver that is not registered (after a reboot, vfio-pci is not loaded
+ * until someone asks) is loaded by its name: modprobe maps '-' and '_'.
+ * The name comes from the configuration or the journal, both root's, and
+ * was validated as a driver name. */
+static int ensure_driver(struct ctx *c, const char *drv, struct ss_error *e)
 {
-	char *argv[] = { "modprobe", (char *)module, NULL };
-	struct path_cond p = { &c->m->root, "/sys/bus/pci/drivers/vfio-pci" };
+	char path[96];
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s", drv);
+	if (!drv[0] || sysroot_exists(&c->m->root, path))
+		return 0;
+	if (!config_valid_driver(drv))
+		return ss_fail(e, -EINVAL, "\"%s\" is not a driver name", drv);
+	char *argv[] = { "modprobe", (char *)drv, NULL };
 	int r = spawn_wait(MODPROBE_PATH, argv, c->o->wait_timeout_ms, e);
-	if (r > 0)
-		return ss_fail(e, -EIO, MODPROBE_PATH " %s failed (exit %d): is the module installed for "
-			       "this kernel?", module, r);
-	if (r < 0)
-		return r;
+	if (r != 0)
+		return ss_fail(e, r < 0 ? r : -ENOENT, "driver %s is not loaded and " MODPROBE_PATH
+			       " %s failed: is its module installed for this kernel?", drv, drv);
+	struct path_cond p = { &c->m->root, path };
 	if (kwait_until(&c->kw, path_exists, &p, c->o->wait_timeout_ms) < 0)
-		return ss_fail(e, -ETIMEDOUT, "vfio-pci loaded but its PCI driver did not register");
+		return ss_fail(e, -ETIMEDOUT, "module %s loaded but no PCI driver %s registered", drv, drv);
 	return 0;
 }
 
@@ -129,7 +138,7 @@ static int do_step(struct ctx *c, const struct plan_step *s, struct ss_error *e)
 {
 	switch (s->kind) {
 	case STEP_MODPROBE:
-		return modprobe(c, s->value, e);
+		return ensure_driver(c, s->value, e);
 	case STEP_REMOVE:
 		return pciop_remove(&c->op, s->device, e);
 	case STEP_RESCAN:
@@ -143,6 +152,9 @@ static int do_step(struct ctx *c, const struct plan_step *s, struct ss_error *e)
 	}
 	case STEP_OVERRIDE:
 		if (s->value[0]) {
+			int r = ensure_driver(c, s->value, e);
+			if (r < 0)
+				return r;
 			/* Already on it (a rescan bound the host driver): nothing to
 			 * move; its unbind and probe are skipped. */
 			char now[PCI_DRIVER_LEN];
@@ -291,6 +303,8 @@ static int move_back(struct ctx *c, const char *dev, const char *drv, struct ss_
 		/* already there; leave an override only where vfio-pci needs it */
 		return pciop_set_override(&c->op, dev, strcmp(drv, VFIO_DRIVER) == 0 ? VFIO_DRIVER : "", e);
 	}
+	if ((r = ensure_driver(c, drv, e)) < 0)
+		return r;
 	if ((r = pciop_set_override(&c->op, dev, drv, e)) < 0)
 		return r;
 	if ((r = pciop_unbind(&c->op, dev, e)) < 0)
@@ -382,6 +396,10 @@ static void inject(struct ctx *c, struct ss_error *e, int *r)
 	if (c->o->fault == FAULT_DIE) {
 		/* As a crash or kill -9 would: no cleanup, no rollback. */
 		raise(SIGKILL);
+	}
+	if (c->o->fault == FAULT_POWEROFF) {
+		/* As a power cut would: no sync beyond what the journal did. */
+		reboot(RB_POWER_OFF);
 	}
 	*r = ss_fail(e, -EIO, "injected failure at device step %d", c->devstep);
 }

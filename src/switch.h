@@ -20,7 +20,8 @@ enum switch_result {
 	SWITCH_LEFT,        /* failed and could not roll back: journal pending (exit 5) */
 };
 
-enum fault_kind { FAULT_NONE, FAULT_FAIL, FAULT_DIE };
+/* Set only by the test build of the helper (SS_TEST_BUILD). */
+enum fault_kind { FAULT_NONE, FAULT_FAIL, FAULT_DIE, FAULT_POWEROFF };
 
 struct switch_report {
 	const char *phase;  /* "preflight", "journal", "device", "verify", "rollback", "commit" */
@@ -36,7 +37,7 @@ struct switch_opts {
 	uid_t ruid;                 /* who asked, for the journal and the audit */
 	int write_timeout_ms;       /* deadline of one sysfs write */
 	int wait_timeout_ms;        /* deadline of one wait on the kernel */
-	enum fault_kind fault;      /* test builds only: fail or die ... */
+	enum fault_kind fault;      /* test builds only: fail, die or power off ... */
 	int fault_step;             /* ... at this device step (1-based) */
 	void (*progress)(void *arg, const struct switch_report *r);
 	void *arg;

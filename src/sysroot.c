@@ -24,9 +24,16 @@ static int open_in_root(int dirfd, const char *rel, int flags)
 	};
 	long fd;
 
-	fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
-	if (fd >= 0)
-		return (int)fd;
+	/* The kernel answers EAGAIN when a rename anywhere raced with a ".."
+	 * of the lookup (sysfs links are full of them, and udev renames all
+	 * the time after a rescan): try again. */
+	for (int tries = 0; tries < 100; tries++) {
+		fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+		if (fd >= 0)
+			return (int)fd;
+		if (errno != EAGAIN)
+			break;
+	}
 	if (errno != ENOSYS)
 		return -errno;
 	fd = openat(dirfd, rel, flags | O_CLOEXEC);
@@ -78,7 +85,13 @@ void sysroot_close(struct sysroot *sr)
 
 int sysroot_openat(const struct sysroot *sr, const char *path, int flags)
 {
-	return open_in_root(sr->fd, relpath(path), flags);
+	int fd;
+
+	if (sr->prefixed)
+		return open_in_root(sr->fd, relpath(path), flags);
+	/* The real root needs no containment. */
+	fd = openat(sr->fd, relpath(path), flags | O_CLOEXEC);
+	return fd >= 0 ? fd : -errno;
 }
 
 int sysroot_opendir(const struct sysroot *sr, const char *path, DIR **out)
