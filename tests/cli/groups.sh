@@ -41,6 +41,15 @@ expect_jq '.ungrouped | length' 19
 run bus16 --json groups
 expect_jq '[.groups[].devices[] | select(.passthrough) | .address] | join(" ")' "0000:10:00.0 0000:10:00.1"
 
+# the reference guest, recorded live: the virtio "NVIDIA" and its audio
+run guest-q35 --json groups
+expect_jq '.groups[] | select(.id == 6) | [.devices[].address] | join(" ")' "0000:01:00.0 0000:01:00.1"
+expect_jq '.viable' true
+run guest-q35 --json plan vm
+expect_rc 0
+expect_jq '.plan.steps | length' 8
+expect_jq '[.plan.steps[] | select(.action == "driver_override") | .value] | unique | join(" ")' vfio-pci
+
 # a real machine recorded with tests/record-sysfs: no GPU, no IOMMU
 run no-gpu groups
 expect_rc 0
