@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -49,4 +50,62 @@ int fixture_contains(const char *hay, const char *needle)
 		return 1;
 	fprintf(stderr, "expected to find \"%s\" in:\n  \"%s\"\n", needle, hay ? hay : "(null)");
 	return 0;
+}
+
+static char scratch[64];
+
+const char *scratch_new(const char *tag)
+{
+	snprintf(scratch, sizeof(scratch), "/tmp/ss-%s-XXXXXX", tag);
+	assert_non_null(mkdtemp(scratch));
+	return scratch;
+}
+
+void scratch_free(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void scratch_path(char *out, size_t len, const char *rel)
+{
+	snprintf(out, len, "%s/%s", scratch, rel);
+}
+
+void scratch_mkdir(const char *rel)
+{
+	char p[512];
+	scratch_path(p, sizeof(p), rel);
+	assert_int_equal(mkdir(p, 0755), 0);
+}
+
+void scratch_put(const char *rel, const char *text)
+{
+	char p[512];
+	scratch_path(p, sizeof(p), rel);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+void scratch_link(const char *target, const char *rel)
+{
+	char p[512];
+	scratch_path(p, sizeof(p), rel);
+	unlink(p);
+	assert_int_equal(symlink(target, p), 0);
+}
+
+void scratch_expect(const char *rel, const char *want)
+{
+	char p[512], buf[256] = "";
+	scratch_path(p, sizeof(p), rel);
+	FILE *f = fopen(p, "r");
+	assert_non_null(f);
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	assert_string_equal(buf, want);
 }

@@ -16,6 +16,16 @@ const char *fixture_path(const char *name);
  * Asserts that the load returned `expect`; e receives the message. */
 void fixture_machine(struct machine *m, const char *name, const char *config_text,
 		     enum machine_fail expect, struct ss_error *e);
+/* A scratch tree under /tmp for tests that build their own /sys: created
+ * by scratch_new (its path in a static buffer), removed by scratch_free. */
+const char *scratch_new(const char *tag);
+void scratch_free(void);
+void scratch_mkdir(const char *rel);
+void scratch_put(const char *rel, const char *text);
+void scratch_link(const char *target, const char *rel);
+/* Assert that rel holds exactly want. */
+void scratch_expect(const char *rel, const char *want);
+
 /* Does haystack contain needle?  Prints both when not. */
 #define assert_contains(hay, needle) assert_true(fixture_contains((hay), (needle)))
 int fixture_contains(const char *hay, const char *needle);

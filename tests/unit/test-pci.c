@@ -107,25 +107,6 @@ static void bus_above_nine(void **state)
 }
 
 /* A damaged tree, built here: the message must name the file. */
-static char tree[64];
-
-static void mk(const char *rel)
-{
-	char p[512];
-	snprintf(p, sizeof(p), "%s/%s", tree, rel);
-	assert_int_equal(mkdir(p, 0755), 0);
-}
-
-static void put(const char *rel, const char *text)
-{
-	char p[512];
-	snprintf(p, sizeof(p), "%s/%s", tree, rel);
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 static void damaged_tree(void **state)
 {
 	struct sysroot sr;
@@ -133,44 +114,41 @@ static void damaged_tree(void **state)
 	struct ss_error e;
 	char p[512];
 
-	snprintf(tree, sizeof(tree), "/tmp/ss-pci-XXXXXX");
-	assert_non_null(mkdtemp(tree));
-	mk("sys");
-	mk("sys/bus");
-	mk("sys/bus/pci");
-	mk("sys/bus/pci/devices");
-	mk("sys/devices");
-	mk("sys/devices/pci0000:00");
-	mk("sys/devices/pci0000:00/0000:00:02.0");
-	put("sys/devices/pci0000:00/0000:00:02.0/class", "garbage\n");
-	put("sys/devices/pci0000:00/0000:00:02.0/vendor", "0x8086\n");
-	put("sys/devices/pci0000:00/0000:00:02.0/device", "0x3e92\n");
-	snprintf(p, sizeof(p), "%s/sys/bus/pci/devices/0000:00:02.0", tree);
-	assert_int_equal(symlink("../../../devices/pci0000:00/0000:00:02.0", p), 0);
+	const char *tree = scratch_new("pci");
+	scratch_mkdir("sys");
+	scratch_mkdir("sys/bus");
+	scratch_mkdir("sys/bus/pci");
+	scratch_mkdir("sys/bus/pci/devices");
+	scratch_mkdir("sys/devices");
+	scratch_mkdir("sys/devices/pci0000:00");
+	scratch_mkdir("sys/devices/pci0000:00/0000:00:02.0");
+	scratch_put("sys/devices/pci0000:00/0000:00:02.0/class", "garbage\n");
+	scratch_put("sys/devices/pci0000:00/0000:00:02.0/vendor", "0x8086\n");
+	scratch_put("sys/devices/pci0000:00/0000:00:02.0/device", "0x3e92\n");
+	scratch_link("../../../devices/pci0000:00/0000:00:02.0", "sys/bus/pci/devices/0000:00:02.0");
 
 	assert_int_equal(sysroot_open(&sr, tree, &e), 0);
 	assert_int_equal(pci_scan(&sr, &l, &e), -EINVAL);
 	assert_contains(e.msg, "/sys/bus/pci/devices/0000:00:02.0/class");
 	assert_contains(e.msg, "\"garbage\"");
 
-	put("sys/devices/pci0000:00/0000:00:02.0/class", "0x030000\n");
-	unlink(strcat(strcpy(p, tree), "/sys/devices/pci0000:00/0000:00:02.0/vendor"));
+	scratch_put("sys/devices/pci0000:00/0000:00:02.0/class", "0x030000\n");
+	snprintf(p, sizeof(p), "%s/sys/devices/pci0000:00/0000:00:02.0/vendor", tree);
+	unlink(p);
 	assert_int_equal(pci_scan(&sr, &l, &e), -ENOENT);
 	assert_contains(e.msg, "0000:00:02.0/vendor");
 
-	put("sys/devices/pci0000:00/0000:00:02.0/vendor", "0x8086\n");
+	scratch_put("sys/devices/pci0000:00/0000:00:02.0/vendor", "0x8086\n");
 	assert_int_equal(pci_scan(&sr, &l, &e), 0);
 	assert_int_equal(l.n, 1);
 	pci_list_free(&l);
 
 	/* a stray name in the bus directory */
-	put("sys/bus/pci/devices/not-an-address", "");
+	scratch_put("sys/bus/pci/devices/not-an-address", "");
 	assert_int_equal(pci_scan(&sr, &l, &e), -EINVAL);
 	assert_contains(e.msg, "not-an-address");
 	sysroot_close(&sr);
-
-	snprintf(p, sizeof(p), "rm -rf '%s'", tree);
-	assert_int_equal(system(p), 0);
+	scratch_free();
 }
 
 static void missing_sysfs(void **state)

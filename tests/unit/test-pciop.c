@@ -14,71 +14,33 @@
 #include "fixture.h"
 #include "pciop.h"
 
-static char tree[64];
-
-static void path(char *out, size_t len, const char *rel)
-{
-	snprintf(out, len, "%s/%s", tree, rel);
-}
-
-static void mk(const char *rel)
-{
-	char p[256];
-	path(p, sizeof(p), rel);
-	assert_int_equal(mkdir(p, 0755), 0);
-}
-
-static void put(const char *rel)
-{
-	char p[256];
-	path(p, sizeof(p), rel);
-	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	assert_true(fd >= 0);
-	close(fd);
-}
-
-static void content(const char *rel, const char *want)
-{
-	char p[256], buf[64] = "";
-	path(p, sizeof(p), rel);
-	FILE *f = fopen(p, "r");
-	assert_non_null(f);
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	assert_string_equal(buf, want);
-}
+static const char *tree;
 
 static int setup(void **state)
 {
-	char p[256];
-	snprintf(tree, sizeof(tree), "/tmp/ss-pciop-XXXXXX");
-	assert_non_null(mkdtemp(tree));
-	mk("sys");
-	mk("sys/bus");
-	mk("sys/bus/pci");
-	mk("sys/bus/pci/devices");
-	mk("sys/bus/pci/drivers");
-	mk("sys/bus/pci/drivers/nvidia");
-	put("sys/bus/pci/drivers/nvidia/unbind");
-	put("sys/bus/pci/drivers_probe");
-	put("sys/bus/pci/rescan");
-	mk("sys/devices");
-	mk("sys/devices/0000:01:00.0");
-	put("sys/devices/0000:01:00.0/driver_override");
-	put("sys/devices/0000:01:00.0/remove");
-	path(p, sizeof(p), "sys/bus/pci/devices/0000:01:00.0");
-	assert_int_equal(symlink("../../../devices/0000:01:00.0", p), 0);
-	path(p, sizeof(p), "sys/devices/0000:01:00.0/driver");
-	assert_int_equal(symlink("../../bus/pci/drivers/nvidia", p), 0);
+	tree = scratch_new("pciop");
+	scratch_mkdir("sys");
+	scratch_mkdir("sys/bus");
+	scratch_mkdir("sys/bus/pci");
+	scratch_mkdir("sys/bus/pci/devices");
+	scratch_mkdir("sys/bus/pci/drivers");
+	scratch_mkdir("sys/bus/pci/drivers/nvidia");
+	scratch_put("sys/bus/pci/drivers/nvidia/unbind", "");
+	scratch_put("sys/bus/pci/drivers_probe", "");
+	scratch_put("sys/bus/pci/rescan", "");
+	scratch_mkdir("sys/devices");
+	scratch_mkdir("sys/devices/0000:01:00.0");
+	scratch_put("sys/devices/0000:01:00.0/driver_override", "");
+	scratch_put("sys/devices/0000:01:00.0/remove", "");
+	scratch_link("../../../devices/0000:01:00.0", "sys/bus/pci/devices/0000:01:00.0");
+	scratch_link("../../bus/pci/drivers/nvidia", "sys/devices/0000:01:00.0/driver");
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree);
-	return system(cmd) == 0 ? 0 : -1;
+	scratch_free();
+	return 0;
 }
 
 static void writes_exact_values(void **state)
@@ -96,15 +58,15 @@ static void writes_exact_values(void **state)
 	assert_false(pciop_present(&op, "0000:02:00.0"));
 
 	assert_int_equal(pciop_set_override(&op, "0000:01:00.0", "vfio-pci", &e), 0);
-	content("sys/devices/0000:01:00.0/driver_override", "vfio-pci\n");
+	scratch_expect("sys/devices/0000:01:00.0/driver_override", "vfio-pci\n");
 	assert_int_equal(pciop_unbind(&op, "0000:01:00.0", &e), 0);
-	content("sys/bus/pci/drivers/nvidia/unbind", "0000:01:00.0\n");
+	scratch_expect("sys/bus/pci/drivers/nvidia/unbind", "0000:01:00.0\n");
 	assert_int_equal(pciop_probe(&op, "0000:01:00.0", &e), 0);
-	content("sys/bus/pci/drivers_probe", "0000:01:00.0\n");
+	scratch_expect("sys/bus/pci/drivers_probe", "0000:01:00.0\n");
 	assert_int_equal(pciop_remove(&op, "0000:01:00.0", &e), 0);
-	content("sys/devices/0000:01:00.0/remove", "1\n");
+	scratch_expect("sys/devices/0000:01:00.0/remove", "1\n");
 	assert_int_equal(pciop_rescan(&op, &e), 0);
-	content("sys/bus/pci/rescan", "1\n");
+	scratch_expect("sys/bus/pci/rescan", "1\n");
 
 	/* anything but an exact address is refused before any open */
 	assert_int_equal(pciop_set_override(&op, "../../../etc", "x", &e), -EINVAL);
@@ -122,12 +84,8 @@ static void refuses_symlinked_attribute(void **state)
 	struct sysroot sr;
 	struct pciop op;
 	struct ss_error e;
-	char p[256];
-
 	/* an attribute replaced by a link is not written through */
-	path(p, sizeof(p), "sys/devices/0000:01:00.0/driver_override");
-	unlink(p);
-	assert_int_equal(symlink("/etc/passwd", p), 0);
+	scratch_link("/etc/passwd", "sys/devices/0000:01:00.0/driver_override");
 	assert_int_equal(sysroot_open(&sr, tree, &e), 0);
 	assert_int_equal(pciop_open(&op, &sr, 2000, &e), 0);
 	assert_int_equal(pciop_set_override(&op, "0000:01:00.0", "vfio-pci", &e), -ELOOP);

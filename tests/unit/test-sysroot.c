@@ -13,43 +13,26 @@
 #include "fixture.h"
 #include "sysroot.h"
 
-static char tree[64];
-
-static void put(const char *rel, const char *text)
-{
-	char p[256];
-	snprintf(p, sizeof(p), "%s/%s", tree, rel);
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
+static const char *tree;
 
 static int setup(void **state)
 {
-	char p[256];
-	snprintf(tree, sizeof(tree), "/tmp/ss-sysroot-XXXXXX");
-	assert_non_null(mkdtemp(tree));
-	snprintf(p, sizeof(p), "%s/etc", tree);
-	mkdir(p, 0755);
-	snprintf(p, sizeof(p), "%s/sys", tree);
-	mkdir(p, 0755);
-	put("etc/hostname", "inside\n\n");
-	put("sys/big", "0123456789abcdef");
+	tree = scratch_new("sysroot");
+	scratch_mkdir("etc");
+	scratch_mkdir("sys");
+	scratch_put("etc/hostname", "inside\n\n");
+	scratch_put("sys/big", "0123456789abcdef");
 	/* An absolute link must resolve inside the tree, not to the host's /etc. */
-	snprintf(p, sizeof(p), "%s/sys/abs", tree);
-	assert_int_equal(symlink("/etc/hostname", p), 0);
+	scratch_link("/etc/hostname", "sys/abs");
 	/* A climbing link may not leave it either. */
-	snprintf(p, sizeof(p), "%s/sys/up", tree);
-	assert_int_equal(symlink("../../../../../../etc/hostname", p), 0);
+	scratch_link("../../../../../../etc/hostname", "sys/up");
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree);
-	return system(cmd) == 0 ? 0 : -1;
+	scratch_free();
+	return 0;
 }
 
 static void reads_and_trims(void **state)
