@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "journal.h"
+#include "rootdir.h"
 
 #define BAD(...) ss_fail(e, -EINVAL, __VA_ARGS__)
 
@@ -186,20 +187,7 @@ int journal_save(int dirfd, const struct journal *j, struct ss_error *e)
 
 int journal_open_dir(struct ss_error *e)
 {
-	struct stat st;
-	int fd;
-
-	if (mkdir(JOURNAL_DIR, 0755) < 0 && errno != EEXIST)
-		return ss_fail(e, -errno, JOURNAL_DIR ": %s", strerror(errno));
-	fd = open(JOURNAL_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return ss_fail(e, -errno, JOURNAL_DIR ": %s", strerror(errno));
-	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022)) {
-		close(fd);
-		return ss_fail(e, -EPERM, JOURNAL_DIR " must be a directory owned by root and writable by "
-			       "root alone (chown root: and chmod 755 it)");
-	}
-	return fd;
+	return rootdir_open(JOURNAL_DIR, 0755, 022, e);
 }
 
 const struct journal_fn *journal_find(const struct journal *j, const struct pci_addr *a)

@@ -15,23 +15,11 @@
 #include <unistd.h>
 
 #include "lock.h"
+#include "rootdir.h"
 
 int rundir_open(struct ss_error *e)
 {
-	struct stat st;
-	int fd;
-
-	if (mkdir(RUN_DIR, 0700) < 0 && errno != EEXIST)
-		return ss_fail(e, -errno, RUN_DIR ": %s", strerror(errno));
-	fd = open(RUN_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return ss_fail(e, -errno, RUN_DIR ": %s", strerror(errno));
-	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 077)) {
-		close(fd);
-		return ss_fail(e, -EPERM, RUN_DIR " must be a directory owned by root with mode 0700; "
-			       "something else made it: remove it and try again");
-	}
-	return fd;
+	return rootdir_open(RUN_DIR, 0700, 077, e);
 }
 
 static void on_alarm(int sig)
