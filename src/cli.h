@@ -25,6 +25,7 @@ int cli_doctor(const struct machine *m, bool json);
 int cli_status(const struct machine *m, bool json);
 int cli_plan(const struct machine *m, enum mode to, bool json);
 int cli_probe(bool json);
+int cli_setup(const struct machine *m, bool dry_run, bool undo);
 
 struct json;
 struct check;

@@ -24,6 +24,7 @@ static const struct key keys[] = {
 	{ "vm", "devices", "PCI addresses (0000:01:00.0 0000:01:00.1) of every function to hand to vfio-pci" },
 	{ "vm", "bridge", "the PCI address of the bridge to remove and rescan (0000:00:01.0)" },
 	{ "host", "drivers", "address=driver pairs (0000:01:00.0=nvidia 0000:01:00.1=snd_hda_intel)" },
+	{ "host", "xorg_driver", "the Xorg driver for the discrete GPU in host mode (nvidia, modesetting)" },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -275,8 +276,13 @@ int config_parse(const char *path, const char *text, struct ss_config *c, struct
 			r = set_devices(path, lineno, val, c, e);
 		else if (k == 1)
 			r = set_bridge(path, lineno, val, c, e);
-		else
+		else if (k == 2)
 			r = set_drivers(path, lineno, val, c, e);
+		else if (!config_valid_driver(val))
+			r = FAIL("%s:%d: [host] xorg_driver: \"%s\" is not a driver name; expected %s", path,
+				 lineno, val, keys[k].expects);
+		else
+			r = 0, snprintf(c->xorg_host_driver, sizeof(c->xorg_host_driver), "%s", val);
 		if (r < 0)
 			return r;
 	}

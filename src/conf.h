@@ -28,6 +28,7 @@ struct ss_config {
 	struct pci_addr bridge;
 	struct host_driver host[SS_MAX_FUNCS]; /* [host] drivers */
 	size_t nhost;
+	char xorg_host_driver[PCI_DRIVER_LEN]; /* [host] xorg_driver: X's driver on the dGPU */
 };
 
 void config_init(struct ss_config *c);

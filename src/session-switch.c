@@ -28,6 +28,7 @@ static void usage(FILE *out)
 		"  groups       every IOMMU group and its devices; * marks what is passed through\n"
 		"  plan vm|host the exact sysfs operations a switch would perform\n"
 		"  probe        each GPU's DRM device and connectors, by PCI address\n"
+		"  setup [--dry-run|--undo]  write the Xorg and SLiM variants of each mode\n"
 		"  vm           hand the discrete GPU to vfio-pci (through the helper)\n"
 		"  host         give it back to its host drivers\n"
 		"  recover      finish or roll back a switch that was cut off\n"
@@ -107,7 +108,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sysroot = NULL, *config = NULL, *wait = NULL, *cmd;
-	bool json = false;
+	bool json = false, dry_run = false, undo = false;
 	struct machine m;
 	struct ss_error err = { "" };
 	enum mode to = MODE_HOST;
@@ -158,6 +159,19 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		optind++;
+	} else if (strcmp(cmd, "setup") == 0) {
+		for (; optind < argc; optind++) {
+			if (strcmp(argv[optind], "--dry-run") == 0)
+				dry_run = true;
+			else if (strcmp(argv[optind], "--undo") == 0)
+				undo = true;
+			else
+				break;
+		}
+		if (dry_run && undo) {
+			fprintf(stderr, "session-switch: setup takes --dry-run or --undo, not both\n");
+			return EXIT_USAGE;
+		}
 	} else if (strcmp(cmd, "status") && strcmp(cmd, "doctor") && strcmp(cmd, "groups")) {
 		fprintf(stderr, "session-switch: unknown command '%s' (try --help)\n", cmd);
 		return EXIT_USAGE;
@@ -183,6 +197,8 @@ int main(int argc, char **argv)
 		rc = cli_doctor(&m, json);
 	else if (strcmp(cmd, "status") == 0)
 		rc = cli_status(&m, json);
+	else if (strcmp(cmd, "setup") == 0)
+		rc = cli_setup(&m, dry_run, undo);
 	else
 		rc = cli_plan(&m, to, json);
 out:

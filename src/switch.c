@@ -23,6 +23,7 @@
 #include "pciop.h"
 #include "spawn.h"
 #include "switch.h"
+#include "variant.h"
 
 struct ctx {
 	const struct machine *m;
@@ -345,6 +346,11 @@ static enum switch_result rollback(struct ctx *c, struct ss_error *why)
 		snprintf(why->msg, sizeof(why->msg), "%s", both);
 		return SWITCH_LEFT;
 	}
+	if (variant_select(&c->m->root, c->j.from, &e) < 0) {
+		snprintf(why->msg + strlen(why->msg), sizeof(why->msg) - strlen(why->msg),
+			 "; the devices are back but %.300s", e.msg);
+		return SWITCH_LEFT;
+	}
 	c->j.state = JOURNAL_DONE;
 	c->j.to = c->j.from;
 	for (size_t i = 0; i < c->j.n; i++)
@@ -492,6 +498,22 @@ enum switch_result switch_run(const struct machine *m, enum mode to, const struc
 		return res;
 	}
 	report(&c, "verify", "verify", NULL, mode_str(to), kwait_now_ms() - s, 0, NULL);
+
+	/* DESIGN.md step 6: the configuration of the new mode, atomically. */
+	s = kwait_now_ms();
+	c.devstep++;
+	r = 0;
+	inject(&c, e, &r);
+	if (r == 0)
+		r = variant_select(&m->root, to, e);
+	if (r != 1)
+		report(&c, "display", "variant", "/etc/slim.conf", mode_str(to), kwait_now_ms() - s, r < 0 ? r : 0,
+		       r < 0 ? e->msg : NULL);
+	if (r < 0) {
+		enum switch_result res = rollback(&c, e);
+		ctx_close(&c);
+		return res;
+	}
 
 	s = kwait_now_ms();
 	c.j.state = JOURNAL_DONE;

@@ -206,26 +206,32 @@ ssize_t sysroot_slurp(const struct sysroot *sr, const char *path, size_t max, ch
 	return (ssize_t)total;
 }
 
-ssize_t sysroot_readlink(const struct sysroot *sr, const char *path, char *buf, size_t len)
+int sysroot_parent(const struct sysroot *sr, const char *path, const char **base)
 {
 	char dir[PATH_MAX];
+
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
+		return -ENAMETOOLONG;
+	char *slash = strrchr(dir, '/');
+	if (!slash || !slash[1])
+		return -EINVAL;
+	*base = path + (slash - dir) + 1;
+	if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	return sysroot_openat(sr, dir, O_PATH | O_DIRECTORY);
+}
+
+ssize_t sysroot_readlink(const struct sysroot *sr, const char *path, char *buf, size_t len)
+{
 	const char *base;
 	ssize_t n;
 	int dfd;
 
 	/* Resolve the parent inside the root, then read the last component
 	 * itself: it is the link we want, not its target. */
-	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
-		return -ENAMETOOLONG;
-	char *slash = strrchr(dir, '/');
-	if (!slash)
-		return -EINVAL;
-	base = path + (slash - dir) + 1;
-	if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	dfd = sysroot_openat(sr, dir, O_PATH | O_DIRECTORY);
+	dfd = sysroot_parent(sr, path, &base);
 	if (dfd < 0)
 		return dfd;
 	n = readlinkat(dfd, base, buf, len - 1);

@@ -37,6 +37,11 @@ ssize_t sysroot_read(const struct sysroot *sr, const char *path, char *buf, size
 ssize_t sysroot_slurp(const struct sysroot *sr, const char *path, size_t max, char **out);
 ssize_t sysroot_readlink(const struct sysroot *sr, const char *path, char *buf, size_t len);
 
+/* The directory holding path, opened inside the root (for the *at() calls
+ * that write: openat O_CREAT, renameat, symlinkat, unlinkat); *base is
+ * set to the last component of path.  Returns the fd or -errno. */
+int sysroot_parent(const struct sysroot *sr, const char *path, const char **base);
+
 /* For messages: the path as the user would find it ("DIR/sys/..." or "/sys/..."). */
 const char *sysroot_show(const struct sysroot *sr, const char *path, char *buf, size_t len);
 

@@ -1,0 +1,52 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "variant.h"
+
+int cli_setup(const struct machine *m, bool dry_run, bool undo)
+{
+	struct variant_set v;
+	struct ss_error e;
+
+	if (!m->root.prefixed && !dry_run && geteuid() != 0) {
+		fprintf(stderr, "session-switch: setup writes /etc/X11 and /etc/slim.conf: run it as root "
+				"(or see what it would write with --dry-run)\n");
+		return EXIT_REFUSED;
+	}
+	if (undo) {
+		if (variant_undo(m, &e) < 0) {
+			fprintf(stderr, "session-switch: %s\n", e.msg);
+			return EXIT_REFUSED;
+		}
+		printf("restored %s%s; the variants session-switch wrote are removed\n",
+		       m->root.prefixed ? m->root.prefix : "", SLIM_CONF);
+		return EXIT_OK;
+	}
+	if (variant_plan(m, &v, &e) < 0) {
+		fprintf(stderr, "session-switch: %s\n", e.msg);
+		return EXIT_REFUSED;
+	}
+	for (size_t i = 0; i < v.n; i++) {
+		const struct variant_file *f = &v.f[i];
+		if (f->text)
+			printf("%s %s%s\n", dry_run ? "would write" : "writing", f->path,
+			       f->exists_foreign ? "  (EXISTS, not ours: refused)" : "");
+		else
+			printf("%s %s -> %s\n", dry_run ? "would link" : "linking", f->path, f->link);
+		if (dry_run && f->text)
+			printf("%s\n", f->text);
+	}
+	if (!v.have_slim)
+		printf("no %s: only the Xorg variants (a display manager other than SLiM starts X with "
+		       "-config xorg.conf.%s / xorg.conf.%s)\n", SLIM_CONF, v.xorg_name[MODE_HOST], v.xorg_name[MODE_VM]);
+	int rc = EXIT_OK;
+	if (!dry_run && variant_write(m, &v, &e) < 0) {
+		fprintf(stderr, "session-switch: %s\n", e.msg);
+		rc = EXIT_REFUSED;
+	}
+	variant_free(&v);
+	return rc;
+}

@@ -1,0 +1,47 @@
+/* The configuration variants of each mode (DESIGN.md "config variants"):
+ * an Xorg configuration naming the one GPU X may use, a slim.conf made
+ * from the user's own, and /etc/slim.conf as a link to the variant of the
+ * current mode, switched atomically (a new link renamed over the old). */
+#ifndef SS_VARIANT_H
+#define SS_VARIANT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "machine.h"
+#include "mode.h"
+
+#define SLIM_CONF "/etc/slim.conf"
+#define SLIM_ORIG "/etc/slim.conf.orig"
+#define VARIANT_MAX_FILES 6
+
+struct variant_file {
+	char path[128];       /* "/etc/X11/xorg.conf.intel" */
+	char *text;           /* content to write; NULL for the link */
+	char link[64];        /* for the link: its target ("slim.conf.host") */
+	bool exists_foreign;  /* there, and not written by session-switch */
+};
+
+struct variant_set {
+	struct variant_file f[VARIANT_MAX_FILES];
+	size_t n;
+	bool have_slim;       /* the system has a slim.conf to derive from */
+	char xorg_name[2][32]; /* [MODE_HOST], [MODE_VM]: "nvidia", "intel" */
+};
+
+/* Work out the files of `setup` for machine m (its target and iGPU). */
+int variant_plan(const struct machine *m, struct variant_set *v, struct ss_error *e);
+void variant_free(struct variant_set *v);
+/* Write them through the machine's root; refuses (-EEXIST) when a file
+ * that is not ours is in the way, before writing anything. */
+int variant_write(const struct machine *m, const struct variant_set *v, struct ss_error *e);
+/* Put the user's slim.conf back and remove what setup wrote. */
+int variant_undo(const struct machine *m, struct ss_error *e);
+/* Point /etc/slim.conf at the variant of `to`.  0 when done, 1 when setup
+ * was never run (nothing to select), -errno on failure. */
+int variant_select(const struct sysroot *sr, enum mode to, struct ss_error *e);
+/* Which variant /etc/slim.conf points at, or -1. */
+int variant_current(const struct sysroot *sr);
+
+#endif

@@ -1,0 +1,68 @@
+#!/bin/sh
+# setup: the Xorg and SLiM variants written into a copy of a recorded tree,
+# the user's slim.conf kept, foreign files refused, --undo.
+. "${SS_SRCDIR:-.}/tests/cli/lib.sh"
+
+root=$TMP/root
+cp -a "$DATA/seed/." "$root"
+mkdir -p "$root/etc/X11"
+cat >"$root/etc/slim.conf" <<'CONF'
+# my slim.conf
+default_path        /usr/bin:/bin
+xserver_arguments   -nolisten tcp vt07
+current_theme       my-theme
+CONF
+cp "$root/etc/slim.conf" "$TMP/mine"
+sroot() { out="$TMP/out" err="$TMP/err"; "$SS" --sysroot "$root" "$@" >"$out" 2>"$err"; rc=$?; }
+
+sroot setup --dry-run
+expect_rc 0
+expect_out "would write /etc/X11/xorg.conf.nvidia"
+expect_out 'BusID      "PCI:1:0:0"'
+expect_out 'BusID      "PCI:0:2:0"'
+expect_out "would link /etc/slim.conf -> slim.conf.host"
+[ ! -e "$root/etc/X11/xorg.conf.intel" ] || fail "--dry-run wrote a file"
+
+sroot setup
+expect_rc 0
+grep -q 'BusID      "PCI:0:2:0"' "$root/etc/X11/xorg.conf.intel" || fail "xorg.conf.intel lacks the iGPU's BusID"
+grep -q 'Driver     "modesetting"' "$root/etc/X11/xorg.conf.nvidia" || fail "xorg.conf.nvidia lacks its driver"
+[ "$(readlink "$root/etc/slim.conf")" = slim.conf.host ] || fail "slim.conf is not a link to slim.conf.host"
+cmp -s "$root/etc/slim.conf.orig" "$TMP/mine" || fail "slim.conf.orig is not the user's file"
+grep -q '^xserver_arguments   -nolisten tcp vt07 -config xorg.conf.intel$' "$root/etc/slim.conf.vm" ||
+	fail "slim.conf.vm lacks its -config"
+grep -q '^current_theme       my-theme$' "$root/etc/slim.conf.vm" || fail "slim.conf.vm lost the theme"
+
+# again: the same files, no error
+cp "$root/etc/slim.conf.vm" "$TMP/vm1"
+sroot setup
+expect_rc 0
+cmp -s "$root/etc/slim.conf.vm" "$TMP/vm1" || fail "a second setup changed slim.conf.vm"
+
+# a hand-made xorg.conf.intel is never overwritten
+printf 'Section "Device"\nEndSection\n' >"$root/etc/X11/xorg.conf.intel"
+sroot setup
+expect_rc 1
+expect_err "/etc/X11/xorg.conf.intel exists and was not written by session-switch"
+grep -q 'Section "Device"' "$root/etc/X11/xorg.conf.intel" || fail "the hand-made file was touched"
+rm "$root/etc/X11/xorg.conf.intel"
+
+# --undo: the user's slim.conf back, our files gone
+sroot setup --undo
+expect_rc 0
+[ -f "$root/etc/slim.conf" ] && [ ! -L "$root/etc/slim.conf" ] || fail "slim.conf is not a plain file again"
+cmp -s "$root/etc/slim.conf" "$TMP/mine" || fail "slim.conf is not the user's after --undo"
+[ ! -e "$root/etc/slim.conf.vm" ] && [ ! -e "$root/etc/X11/xorg.conf.nvidia" ] || fail "--undo left files"
+
+# a bus above 9 is written in decimal
+sroot2=$TMP/bus16
+cp -a "$DATA/bus16/." "$sroot2"
+mkdir -p "$sroot2/etc/X11"
+"$SS" --sysroot "$sroot2" setup >"$TMP/out" 2>"$TMP/err"; rc=$?; out=$TMP/out err=$TMP/err
+expect_rc 0
+grep -q 'BusID      "PCI:16:0:0"' "$sroot2/etc/X11/xorg.conf.nvidia" || fail "bus 0x10 not written as PCI:16:0:0"
+expect_out "no /etc/slim.conf: only the Xorg variants"
+
+run seed setup --dry-run --undo
+expect_rc 2
+finish
