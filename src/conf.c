@@ -25,6 +25,9 @@ static const struct key keys[] = {
 	{ "vm", "bridge", "the PCI address of the bridge to remove and rescan (0000:00:01.0)" },
 	{ "host", "drivers", "address=driver pairs (0000:01:00.0=nvidia 0000:01:00.1=snd_hda_intel)" },
 	{ "host", "xorg_driver", "the Xorg driver for the discrete GPU in host mode (nvidia, modesetting)" },
+	{ "display", "manager", "systemd:UNIT, openrc:SERVICE, runit:SERVICE, command:/ABSOLUTE/PATH or none" },
+	{ "display", "display", "the X display, :0" },
+	{ "display", "authfile", "the display manager's X authority file (/var/run/slim.auth)" },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -198,6 +201,65 @@ static int set_drivers(const char *path, int line, char *val, struct ss_config *
 	return 0;
 }
 
+static bool valid_name(const char *s)
+{
+	if (!*s || strlen(s) >= 128)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_-.@", *s))
+			return false;
+	return true;
+}
+
+static int set_display(const char *path, int line, size_t k, char *val, struct ss_config *c, struct ss_error *e)
+{
+	if (k == 5) {
+		char *end;
+		long n = val[0] == ':' ? strtol(val + 1, &end, 10) : -1;
+		if (n < 0 || n > 63 || *end || !val[1])
+			return FAIL("%s:%d: [display] display: \"%s\" is not a display; expected :0", path, line, val);
+		c->display = (int)n;
+		return 0;
+	}
+	if (k == 6) {
+		if (val[0] != '/' || strlen(val) >= sizeof(c->xauthority) || strpbrk(val, " \t"))
+			return FAIL("%s:%d: [display] authfile: expected an absolute path", path, line);
+		snprintf(c->xauthority, sizeof(c->xauthority), "%s", val);
+		return 0;
+	}
+	static const struct {
+		const char *kind;
+		enum dm_kind dm;
+	} kinds[] = { { "systemd", DM_SYSTEMD }, { "openrc", DM_OPENRC }, { "runit", DM_RUNIT },
+		      { "command", DM_COMMAND } };
+	if (strcmp(val, "none") == 0) {
+		c->dm = DM_NONE;
+		return 0;
+	}
+	char *colon = strchr(val, ':');
+	if (colon) {
+		*colon = '\0';
+		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+			if (strcmp(val, kinds[i].kind) != 0)
+				continue;
+			const char *name = colon + 1;
+			bool ok = kinds[i].dm == DM_COMMAND ? name[0] == '/' && !strpbrk(name, " \t") &&
+								      strlen(name) < sizeof(c->dm_name)
+							    : valid_name(name);
+			if (!ok)
+				return FAIL("%s:%d: [display] manager: \"%s\" is not a %s for %s:", path, line, name,
+					    kinds[i].dm == DM_COMMAND ? "single absolute path" : "unit or service name",
+					    val);
+			c->dm = kinds[i].dm;
+			snprintf(c->dm_name, sizeof(c->dm_name), "%s", name);
+			return 0;
+		}
+		*colon = ':';
+	}
+	return FAIL("%s:%d: [display] manager: \"%s\" is not understood; expected %s", path, line, val,
+		    keys[4].expects);
+}
+
 int config_parse(const char *path, const char *text, struct ss_config *c, struct ss_error *e)
 {
 	char section[32] = "";
@@ -278,6 +340,8 @@ int config_parse(const char *path, const char *text, struct ss_config *c, struct
 			r = set_bridge(path, lineno, val, c, e);
 		else if (k == 2)
 			r = set_drivers(path, lineno, val, c, e);
+		else if (k >= 4)
+			r = set_display(path, lineno, k, val, c, e);
 		else if (!config_valid_driver(val))
 			r = FAIL("%s:%d: [host] xorg_driver: \"%s\" is not a driver name; expected %s", path,
 				 lineno, val, keys[k].expects);

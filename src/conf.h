@@ -29,6 +29,12 @@ struct ss_config {
 	struct host_driver host[SS_MAX_FUNCS]; /* [host] drivers */
 	size_t nhost;
 	char xorg_host_driver[PCI_DRIVER_LEN]; /* [host] xorg_driver: X's driver on the dGPU */
+	/* [display] manager = KIND[:NAME]: how the display manager is
+	 * stopped and started; kept as kind + name, never a command line. */
+	enum dm_kind { DM_UNSET, DM_NONE, DM_SYSTEMD, DM_OPENRC, DM_RUNIT, DM_COMMAND } dm;
+	char dm_name[128];          /* unit, service, or the command's absolute path */
+	int display;                /* [display] display = :N (default 0) */
+	char xauthority[128];       /* [display] authfile (default /var/run/slim.auth) */
 };
 
 void config_init(struct ss_config *c);

@@ -22,6 +22,8 @@
 #include "kwait.h"
 #include "pciop.h"
 #include "spawn.h"
+#include "display.h"
+#include "drm_probe.h"
 #include "switch.h"
 #include "variant.h"
 
@@ -176,7 +178,7 @@ static int do_step(struct ctx *c, const struct plan_step *s, struct ss_error *e)
 
 /* --- preflight ----------------------------------------------------------- */
 
-static int check_holders(struct ctx *c, enum mode to, struct ss_error *e)
+static int check_holders(struct ctx *c, enum mode to, int exclude_pid, struct ss_error *e)
 {
 	const struct target *t = &c->m->target;
 	char store[SS_MAX_FUNCS * 6][48];
@@ -212,6 +214,12 @@ static int check_holders(struct ctx *c, enum mode to, struct ss_error *e)
 		}
 	}
 	int found = holders_scan(&c->m->root, prefixes, n, h, HOLDERS_MAX);
+	/* The X server is stopped by the switch itself. */
+	int kept = 0;
+	for (int i = 0; i < found; i++)
+		if (h[i].pid != exclude_pid)
+			h[kept++] = h[i];
+	found = kept;
 	if (found <= 0)
 		return 0;
 	char list[768] = "";
@@ -288,6 +296,89 @@ static int verify(struct ctx *c, enum mode to, bool use_before, struct ss_error 
 	return 0;
 }
 
+/* --- fault injection (test builds set the fault) ------------------------------------ */
+
+static void inject(struct ctx *c, struct ss_error *e, int *r)
+{
+	if (c->o->fault == FAULT_NONE || c->devstep != c->o->fault_step)
+		return;
+	if (c->o->fault == FAULT_DIE) {
+		/* As a crash or kill -9 would: no cleanup, no rollback. */
+		raise(SIGKILL);
+	}
+	if (c->o->fault == FAULT_POWEROFF) {
+		/* As a power cut would: no sync beyond what the journal did. */
+		reboot(RB_POWER_OFF);
+	}
+	*r = ss_fail(e, -EIO, "injected failure at device step %d", c->devstep);
+}
+
+/* --- the display ------------------------------------------------------------------ */
+
+/* The GPU X runs on in a mode: the iGPU in vm mode, the dGPU in host mode. */
+static struct pci_addr mode_gpu(const struct ctx *c, enum mode m)
+{
+	const struct target *t = &c->m->target;
+	for (size_t i = 0; m == MODE_HOST && i < t->n; i++) {
+		const struct pci_dev *d = pci_find(&c->m->devs, &t->fn[i].addr);
+		if (d && pci_is_display(d))
+			return d->addr;
+	}
+	return t->igpu;
+}
+
+struct drm_cond {
+	const struct sysroot *sr;
+	struct pci_addr gpu;
+};
+
+/* Its DRM card is registered (a driver may do that after its probe). */
+static bool has_drm_card(void *arg)
+{
+	struct drm_cond *d = arg;
+	struct pci_list l;
+	bool found = false;
+	if (pci_scan(d->sr, &l, NULL) < 0)
+		return false;
+	const struct pci_dev *p = pci_find(&l, &d->gpu);
+	found = p && p->drm_card[0];
+	pci_list_free(&l);
+	return found;
+}
+
+/* DESIGN.md steps 7 and 8: the new GPU drives a connected display, then X
+ * comes up on it, confirmed from outside. */
+static int display_up(struct ctx *c, enum mode to, struct ss_error *e)
+{
+	struct drm_cond dc = { &c->m->root, mode_gpu(c, to) };
+	struct drm_probe probe;
+	char info[256];
+	long s = kwait_now_ms();
+	int r;
+
+	c->devstep++;
+	r = 0;
+	inject(c, e, &r);
+	if (r == 0 && kwait_until(&c->kw, has_drm_card, &dc, c->o->wait_timeout_ms) < 0) {
+		char g[PCI_ADDR_LEN];
+		pci_addr_format(&dc.gpu, g);
+		r = ss_fail(e, -ENODEV, "the GPU at %s has no DRM device: is its kernel driver loaded?", g);
+	}
+	if (r == 0 && (r = drm_probe_all(&probe, e)) == 0)
+		r = drm_probe_require_display(&probe, &dc.gpu, e);
+	report(c, "display", "drm_probe", NULL, mode_str(to), kwait_now_ms() - s, r, r ? e->msg : NULL);
+	if (r < 0)
+		return r;
+	s = kwait_now_ms();
+	c->devstep++;
+	inject(c, e, &r);
+	if (r == 0)
+		r = display_start(&c->m->conf, &c->m->root, &dc.gpu, c->o->wait_timeout_ms * 3, info, sizeof(info), e);
+	report(c, "display", "start", NULL, info, kwait_now_ms() - s, r < 0 ? r : 0, r < 0 ? e->msg : NULL);
+	audit(r < 0 ? LOG_ERR : LOG_INFO, "X start: %s %s (%ld ms)", r < 0 ? e->msg : "ok", info, kwait_now_ms() - s);
+	return r < 0 ? r : 0;
+}
+
 /* --- rollback ------------------------------------------------------------------ */
 
 /* Put one function back on `drv` ("" = unbound). */
@@ -329,6 +420,11 @@ static enum switch_result rollback(struct ctx *c, struct ss_error *why)
 
 	audit(LOG_WARNING, "switch to %s failed (%s); rolling back to %s", mode_str(c->j.to), why->msg,
 	      mode_str(c->j.from));
+	if (display_managed(&c->m->conf) && display_x_pid(&c->m->root, c->m->conf.display) > 0) {
+		/* X came up on the new GPU but is not right: it goes first. */
+		r = display_stop(&c->m->conf, &c->m->root, c->o->wait_timeout_ms * 3, &e);
+		report(c, "rollback", "display_stop", NULL, NULL, kwait_now_ms() - t0, r, r ? e.msg : NULL);
+	}
 	for (size_t i = 0; i < c->j.n && r == 0; i++) {
 		char dev[PCI_ADDR_LEN];
 		long s = kwait_now_ms();
@@ -350,6 +446,18 @@ static enum switch_result rollback(struct ctx *c, struct ss_error *why)
 		snprintf(why->msg + strlen(why->msg), sizeof(why->msg) - strlen(why->msg),
 			 "; the devices are back but %.300s", e.msg);
 		return SWITCH_LEFT;
+	}
+	if (display_managed(&c->m->conf) && display_x_pid(&c->m->root, c->m->conf.display) == 0) {
+		/* The previous X, on the previous GPU: the user gets a screen. */
+		char info[256];
+		struct pci_addr g = mode_gpu(c, c->j.from);
+		long s = kwait_now_ms();
+		int dr = display_start(&c->m->conf, &c->m->root, &g, c->o->wait_timeout_ms * 3, info, sizeof(info), &e);
+		report(c, "rollback", "display_start", NULL, info, kwait_now_ms() - s, dr < 0 ? dr : 0,
+		       dr < 0 ? e.msg : NULL);
+		if (dr < 0)
+			snprintf(why->msg + strlen(why->msg), sizeof(why->msg) - strlen(why->msg),
+				 "; rolled back, but X did not come back: %.300s", e.msg);
 	}
 	c->j.state = JOURNAL_DONE;
 	c->j.to = c->j.from;
@@ -395,21 +503,6 @@ static void ctx_close(struct ctx *c)
 	pciop_close(&c->op);
 }
 
-static void inject(struct ctx *c, struct ss_error *e, int *r)
-{
-	if (c->o->fault == FAULT_NONE || c->devstep != c->o->fault_step)
-		return;
-	if (c->o->fault == FAULT_DIE) {
-		/* As a crash or kill -9 would: no cleanup, no rollback. */
-		raise(SIGKILL);
-	}
-	if (c->o->fault == FAULT_POWEROFF) {
-		/* As a power cut would: no sync beyond what the journal did. */
-		reboot(RB_POWER_OFF);
-	}
-	*r = ss_fail(e, -EIO, "injected failure at device step %d", c->devstep);
-}
-
 enum switch_result switch_run(const struct machine *m, enum mode to, const struct switch_opts *o,
 			      struct ss_error *e)
 {
@@ -450,7 +543,8 @@ enum switch_result switch_run(const struct machine *m, enum mode to, const struc
 		ctx_close(&c);
 		return SWITCH_REFUSED;
 	}
-	if ((r = check_holders(&c, to, e)) < 0) {
+	int xpid = display_managed(&m->conf) ? display_x_pid(&m->root, m->conf.display) : 0;
+	if ((r = check_holders(&c, to, xpid, e)) < 0) {
 		report(&c, "preflight", "holders", NULL, NULL, kwait_now_ms() - t0, r, e->msg);
 		ctx_close(&c);
 		return SWITCH_REFUSED;
@@ -464,6 +558,22 @@ enum switch_result switch_run(const struct machine *m, enum mode to, const struc
 	}
 	report(&c, "journal", "pending", NULL, mode_str(to), kwait_now_ms() - s, 0, NULL);
 	audit(LOG_NOTICE, "switch %s -> %s begins", mode_str(c.j.from), mode_str(to));
+
+	/* DESIGN.md step 4: X stops before anything moves under it. */
+	if (display_managed(&m->conf)) {
+		s = kwait_now_ms();
+		r = display_stop(&m->conf, &m->root, c.o->wait_timeout_ms * 3, e);
+		if (r == 0)
+			r = check_holders(&c, to, 0, e);
+		report(&c, "display", "stop", NULL, NULL, kwait_now_ms() - s, r, r ? e->msg : NULL);
+		audit(r ? LOG_ERR : LOG_INFO, "display manager stop: %s (%ld ms)", r ? e->msg : "ok",
+		      kwait_now_ms() - s);
+		if (r < 0) {
+			enum switch_result res = rollback(&c, e);
+			ctx_close(&c);
+			return res;
+		}
+	}
 
 	for (size_t i = 0; i < p.n; i++) {
 		const struct plan_step *st = &p.steps[i];
@@ -510,6 +620,12 @@ enum switch_result switch_run(const struct machine *m, enum mode to, const struc
 		report(&c, "display", "variant", "/etc/slim.conf", mode_str(to), kwait_now_ms() - s, r < 0 ? r : 0,
 		       r < 0 ? e->msg : NULL);
 	if (r < 0) {
+		enum switch_result res = rollback(&c, e);
+		ctx_close(&c);
+		return res;
+	}
+
+	if (display_managed(&m->conf) && (r = display_up(&c, to, e)) < 0) {
 		enum switch_result res = rollback(&c, e);
 		ctx_close(&c);
 		return res;

@@ -59,7 +59,11 @@ static void every_error_names_file_line_and_fix(void **state)
 	static const struct bad cases[] = {
 		{ "[vm]\ndevice = 0000:01:00.0\n", { "conf:2:", "unknown key 'device'", "did you mean 'devices'?" } },
 		{ "[vn]\n", { "conf:1:", "unknown section [vn]", "did you mean 'vm'?" } },
-		{ "[display]\n", { "conf:1:", "unknown section [display]", "known sections: vm, host" } },
+		{ "[displays]\n", { "conf:1:", "unknown section [displays]", "known sections: vm, host, display" } },
+		{ "[display]\nmanager = systemd\n", { "conf:2:", "not understood", "systemd:UNIT" } },
+		{ "[display]\nmanager = command:bin/dm\n", { "conf:2:", "single absolute path", "" } },
+		{ "[display]\nmanager = openrc:x d m\n", { "conf:2:", "not a unit or service name", "" } },
+		{ "[display]\ndisplay = 0\n", { "conf:2:", "expected :0", "" } },
 		{ "devices = 0000:01:00.0\n", { "conf:1:", "before any [section]", "" } },
 		{ "[vm]\ndevices = 0000:01:00.0 1:0.0\n", { "conf:2:", "\"1:0.0\" is not a PCI address", "0000:01:00.0" } },
 		{ "[vm]\ndevices = 0000:01:00.0 0000:01:00.0\n", { "conf:2:", "listed twice", "" } },
@@ -88,6 +92,24 @@ static void every_error_names_file_line_and_fix(void **state)
 	}
 }
 
+static void display_keys(void **state)
+{
+	struct ss_config c;
+	struct ss_error e;
+	assert_int_equal(parse("[display]\nmanager = systemd:slim.service\ndisplay = :1\nauthfile = /var/run/slim.auth\n",
+			       &c, &e), 0);
+	assert_int_equal(c.dm, DM_SYSTEMD);
+	assert_string_equal(c.dm_name, "slim.service");
+	assert_int_equal(c.display, 1);
+	assert_string_equal(c.xauthority, "/var/run/slim.auth");
+	assert_int_equal(parse("[display]\nmanager = openrc:xdm\n", &c, &e), 0);
+	assert_int_equal(c.dm, DM_OPENRC);
+	assert_int_equal(parse("[display]\nmanager = command:/usr/local/sbin/dm-ctl\n", &c, &e), 0);
+	assert_int_equal(c.dm, DM_COMMAND);
+	assert_int_equal(parse("[display]\nmanager = none\n", &c, &e), 0);
+	assert_int_equal(c.dm, DM_NONE);
+}
+
 static void driver_names(void **state)
 {
 	assert_true(config_valid_driver("snd_hda_intel"));
@@ -104,6 +126,7 @@ int main(void)
 		cmocka_unit_test(full_file),
 		cmocka_unit_test(empty_file_is_valid),
 		cmocka_unit_test(every_error_names_file_line_and_fix),
+		cmocka_unit_test(display_keys),
 		cmocka_unit_test(driver_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
