@@ -6,6 +6,18 @@
 #include "cli.h"
 #include "variant.h"
 
+/* What stops and starts the display manager here, for [display] manager. */
+static const char *dm_default(const struct sysroot *sr)
+{
+	if (sysroot_exists(sr, "/run/systemd/system"))
+		return "systemd:display-manager.service";
+	if (sysroot_exists(sr, "/run/openrc") && sysroot_exists(sr, "/etc/init.d/xdm"))
+		return "openrc:xdm"; /* Gentoo's, the seed's */
+	if (sysroot_exists(sr, "/etc/sv/slim"))
+		return "runit:slim";
+	return "none";
+}
+
 int cli_setup(const struct machine *m, bool dry_run, bool undo)
 {
 	struct variant_set v;
@@ -47,6 +59,9 @@ int cli_setup(const struct machine *m, bool dry_run, bool undo)
 		fprintf(stderr, "session-switch: %s\n", e.msg);
 		rc = EXIT_REFUSED;
 	}
+	if (rc == EXIT_OK && m->conf.dm == DM_UNSET)
+		printf("\nTo stop and start the display manager around a switch, add to %s:\n"
+		       "  [display]\n  manager = %s\n", SS_DEFAULT_CONFIG, dm_default(&m->root));
 	variant_free(&v);
 	return rc;
 }

@@ -214,8 +214,54 @@ static int x_gpu(const struct sysroot *sr, int display, struct pci_addr *gpu, ch
 	return r;
 }
 
+static int display_start_checked(const struct ss_config *c, const struct sysroot *sr, const struct pci_addr *gpu,
+				 int timeout_ms, char *info, size_t infolen, struct ss_error *e);
+
+/* Xorg's own words for a failed start: its first (EE) lines that say
+ * something (not the boilerplate about where the log is). */
+static void append_xorg_errors(const struct sysroot *sr, int display, struct ss_error *e)
+{
+	static const char *const noise[] = { "Please also check", "Server terminated", "Please consult",
+					     "for help", "http", "Fatal server error", "dbus" };
+	char path[40], *log = NULL;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/var/log/Xorg.%d.log", display);
+	if (sysroot_slurp(sr, path, 4 << 20, &log) < 0)
+		return;
+	size_t used = strlen(e->msg);
+	for (const char *p = log; p && *p && n < 3 && used + 8 < sizeof(e->msg);) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		/* "[    36.8] (EE) ...": a logged error, not the legend line */
+		const char *ee = memmem(p, len, "] (EE) ", 7);
+		ee = ee ? ee + 2 : NULL;
+		bool keep = p[0] == '[' && ee && (size_t)(ee + 5 - p) < len;
+		for (size_t i = 0; keep && i < sizeof(noise) / sizeof(noise[0]); i++)
+			keep = !memmem(p, len, noise[i], strlen(noise[i]));
+		if (keep) {
+			const char *text = ee + 5;
+			int tl = (int)(len - (size_t)(text - p));
+			used += (size_t)snprintf(e->msg + used, sizeof(e->msg) - used, "%s%.*s", n ? "; " : "; Xorg: ",
+						 tl > 160 ? 160 : tl, text);
+			n++;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	free(log);
+}
+
 int display_start(const struct ss_config *c, const struct sysroot *sr, const struct pci_addr *gpu, int timeout_ms,
 		  char *info, size_t infolen, struct ss_error *e)
+{
+	int r = display_start_checked(c, sr, gpu, timeout_ms, info, infolen, e);
+	if (r < 0)
+		append_xorg_errors(sr, c->display, e);
+	return r;
+}
+
+static int display_start_checked(const struct ss_config *c, const struct sysroot *sr, const struct pci_addr *gpu,
+				 int timeout_ms, char *info, size_t infolen, struct ss_error *e)
 {
 	struct kwait w = { .fd = -1 };
 	int r;

@@ -85,6 +85,68 @@ for d in vm host; do
 	json_rows+=("{\"direction\":\"$d\",\"what\":\"ratio_command_seed\",\"value\":$r2}")
 	echo
 done
+# --- the display phase: real SLiM and Xorg ------------------------------
+# Three round trips with the display manager configured, beside Xorg's own
+# stop + start (the floor) and the seed's way (killall X; sleep 5; the
+# devices; startx), all on the same GPUs in this boot.
+x_ready() { # wait until X on :0 accepts a client
+	local end=$(( $(now_ms) + 60000 ))
+	until XAUTHORITY=/var/run/slim.auth DISPLAY=:0 xdpyinfo >/dev/null 2>&1; do
+		[ "$(now_ms)" -lt $end ] || return 1
+		sleep 0.02
+	done
+}
+install -m 755 "$SRCDIR/dm-ctl" /usr/local/sbin/ss-dm-ctl
+cat >/etc/slim.conf <<'CONF'
+default_xserver     /usr/lib/xorg/Xorg
+xserver_arguments   -nolisten tcp vt07
+authfile            /var/run/slim.auth
+login_cmd           exec /bin/bash -login /etc/X11/Xsession '%session'
+sessiondir          /usr/share/xsessions/
+current_theme       default
+lockfile            /var/run/slim.lock
+CONF
+printf '[display]\nmanager = command:/usr/local/sbin/ss-dm-ctl\n' >/etc/session-switch.conf
+$SS setup >/dev/null
+/usr/local/sbin/ss-dm-ctl start; x_ready || fail "no X at the start of the display bench"
+D=3
+for i in $(seq 1 $D); do
+	for d in vm host; do
+		t0=$(now_ms); $SS --json $d >"$B/dsp-$d-$i.json" 2>/dev/null; echo $(( $(now_ms) - t0 )) >"$B/dsp-$d-$i.wall"
+		[ "$(jq -r .result "$B/dsp-$d-$i.json")" = ok ] || fail "display round $i $d: $(jq -r .error "$B/dsp-$d-$i.json")"
+	done
+	# Xorg's own stop + start on the host GPU: the floor of any switch
+	t0=$(now_ms); /usr/local/sbin/ss-dm-ctl stop; /usr/local/sbin/ss-dm-ctl start; x_ready
+	echo $(( $(now_ms) - t0 )) >"$B/xorg-$i.wall"
+done
+# the seed's way, host -> vm: killall X; sleep 5; its device steps; startx
+t0=$(now_ms)
+/usr/local/sbin/ss-dm-ctl stop; sleep 5
+"$SRCDIR/seed-procedure.sh" vm "$B/seed-dsp.json"
+/usr/local/sbin/ss-dm-ctl start; x_ready
+echo $(( $(now_ms) - t0 )) >"$B/seed-dsp.wall"
+/usr/local/sbin/ss-dm-ctl stop
+
+echo
+row dir "display phase (ms, $D rounds)" "min median max"
+for d in vm host; do
+	for a in stop drm_probe start; do
+		s=$(for f in "$B"/dsp-$d-*.json; do jq "[.steps[] | select(.phase == \"display\" and .action == \"$a\") | .ms] | add // 0" "$f"; done | stats)
+		row $d "  X $a" "$s"; record $d "display_$a" $s
+	done
+	s=$(for f in "$B"/dsp-$d-*.json; do jq '[.steps[] | select(.phase == "device") | .ms] | add' "$f"; done | stats)
+	row $d "  device phase" "$s"
+	w=$(cat "$B"/dsp-$d-*.wall | stats)
+	row $d "whole switch with X (wall)" "$w"; record $d switch_with_x $w
+	set -- $w; wmed=$2
+	x=$(cat "$B"/xorg-*.wall | stats); set -- $x; xmed=$2
+	echo "$d: whole switch - Xorg's own stop+start = $(( wmed - xmed )) ms (target <= 300)"
+	json_rows+=("{\"direction\":\"$d\",\"what\":\"over_xorg_ms\",\"value\":$(( wmed - xmed ))}")
+done
+row - "Xorg's own stop + start (wall)" "$(cat "$B"/xorg-*.wall | stats)"; record - xorg_stop_start $(cat "$B"/xorg-*.wall | stats)
+echo "the seed's way host -> vm (killall X; sleep 5; devices; startx): $(cat "$B/seed-dsp.wall") ms"
+json_rows+=("{\"direction\":\"vm\",\"what\":\"seed_with_x_ms\",\"value\":$(cat "$B/seed-dsp.wall")}")
+
 printf '{"rounds":%d,"rows":[%s]}\n' "$N" "$(IFS=,; echo "${json_rows[*]}")" >"$OUT/bench.json"
 jq . "$OUT/bench.json" >/dev/null || fail "bench.json is not JSON"
 echo "written: bench.json"

@@ -21,6 +21,10 @@ expect_out "would write /etc/X11/xorg.conf.nvidia"
 expect_out 'BusID      "PCI:1:0:0"'
 expect_out 'BusID      "PCI:0:2:0"'
 expect_out "would link /etc/slim.conf -> slim.conf.host"
+expect_out "manager = none"
+mkdir -p "$root/run/openrc" "$root/etc/init.d" && : >"$root/etc/init.d/xdm"
+sroot setup --dry-run
+expect_out "manager = openrc:xdm"
 [ ! -e "$root/etc/X11/xorg.conf.intel" ] || fail "--dry-run wrote a file"
 
 sroot setup
