@@ -116,7 +116,9 @@ for i in $(seq 1 $D); do
 		[ "$(jq -r .result "$B/dsp-$d-$i.json")" = ok ] || fail "display round $i $d: $(jq -r .error "$B/dsp-$d-$i.json")"
 	done
 	# Xorg's own stop + start on the host GPU: the floor of any switch
-	t0=$(now_ms); /usr/local/sbin/ss-dm-ctl stop; /usr/local/sbin/ss-dm-ctl start; x_ready
+	t0=$(now_ms); /usr/local/sbin/ss-dm-ctl stop
+	while [ -e /tmp/.X0-lock ]; do sleep 0.01; done
+	/usr/local/sbin/ss-dm-ctl start; x_ready
 	echo $(( $(now_ms) - t0 )) >"$B/xorg-$i.wall"
 done
 # the seed's way, host -> vm: killall X; sleep 5; its device steps; startx
