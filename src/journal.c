@@ -36,6 +36,12 @@ static int parse_fn(char *v, struct journal *j, const char *name, int line, stru
 		if (!eq)
 			return BAD("%s:%d: \"%s\" is not key=value", name, line, tok);
 		*eq++ = '\0';
+		if (strcmp(tok, "had") == 0) {
+			if (strspn(eq, "sound,drm") != strlen(eq) || strlen(eq) >= sizeof(f.had))
+				return BAD("%s:%d: had= lists sound and drm only", name, line);
+			snprintf(f.had, sizeof(f.had), "%s", eq);
+			continue;
+		}
 		char *dst = strcmp(tok, "before") == 0 ? f.before : strcmp(tok, "after") == 0 ? f.after :
 			    strcmp(tok, "host") == 0 ? f.host : NULL;
 		if (!dst)
@@ -163,7 +169,8 @@ int journal_save(int dirfd, const struct journal *j, struct ss_error *e)
 	for (size_t i = 0; i < j->n; i++) {
 		char a[PCI_ADDR_LEN];
 		pci_addr_format(&j->fn[i].addr, a);
-		PUT("fn=%s before=%s after=%s host=%s\n", a, j->fn[i].before, j->fn[i].after, j->fn[i].host);
+		PUT("fn=%s before=%s after=%s host=%s had=%s\n", a, j->fn[i].before, j->fn[i].after, j->fn[i].host,
+		    j->fn[i].had);
 	}
 #undef PUT
 	fd = openat(dirfd, JOURNAL_FILE ".new", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);

@@ -26,6 +26,8 @@ struct journal_fn {
 	char before[PCI_DRIVER_LEN]; /* driver when the switch started ("" none) */
 	char after[PCI_DRIVER_LEN];  /* the driver it is moved to ("" = host's first match) */
 	char host[PCI_DRIVER_LEN];   /* its host driver, remembered for the way back */
+	char had[16];                /* what its host driver made in host mode: "sound", "drm", both
+					or "": the way back waits for the same, whatever the driver */
 };
 
 struct journal {

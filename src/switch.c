@@ -258,6 +258,15 @@ static int journal_begin(struct ctx *c, enum mode to, struct ss_error *e)
 		snprintf(f->before, sizeof(f->before), "%s", d->driver);
 		snprintf(f->host, sizeof(f->host), "%s", t->fn[i].host_driver);
 		snprintf(f->after, sizeof(f->after), "%s", to == MODE_VM ? VFIO_DRIVER : t->fn[i].host_driver);
+		if (strcmp(d->driver, VFIO_DRIVER) != 0 && d->driver[0]) {
+			/* In host mode now: note what its driver made. */
+			snprintf(f->had, sizeof(f->had), "%s%s%s", d->sound_card[0] ? "sound" : "",
+				 d->sound_card[0] && d->drm_card[0] ? "," : "", d->drm_card[0] ? "drm" : "");
+		} else if (c->m->journal_err == 0) {
+			const struct journal_fn *old = journal_find(&c->m->journal, &f->addr);
+			if (old)
+				snprintf(f->had, sizeof(f->had), "%s", old->had);
+		}
 	}
 	return journal_save(c->jdir, j, e);
 }
@@ -283,15 +292,46 @@ static int verify(struct ctx *c, enum mode to, bool use_before, struct ss_error 
 			if (kwait_until(&c->kw, path_exists, &p, c->o->wait_timeout_ms) < 0)
 				return ss_fail(e, -EIO, "%s is on vfio-pci but %s did not appear", dev, node);
 		}
-		if (to == MODE_HOST && d && pci_is_audio(d) && strcmp(want, "snd_hda_intel") == 0) {
-			/* HDA registers its card asynchronously: the sound is back
-			 * only once the card is. */
-			char dir[64];
-			snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s/sound", dev);
-			struct path_cond p = { &c->m->root, dir };
-			if (kwait_until(&c->kw, path_exists, &p, c->o->wait_timeout_ms) < 0)
-				return ss_fail(e, -EIO, "%s is on snd_hda_intel but no sound card appeared", dev);
-		}
+	}
+	return 0;
+}
+
+struct card_cond {
+	const struct sysroot *sr;
+	struct pci_addr addr;
+	bool sound, drm;
+};
+
+static bool cards_back(void *arg)
+{
+	struct card_cond *cc = arg;
+	struct pci_list l;
+	bool ok = false;
+	if (pci_scan(cc->sr, &l, NULL) < 0)
+		return false;
+	const struct pci_dev *d = pci_find(&l, &cc->addr);
+	ok = d && (!cc->sound || d->sound_card[0]) && (!cc->drm || d->drm_card[0]);
+	pci_list_free(&l);
+	return ok;
+}
+
+/* Back in host mode, each function's driver has made again what it had
+ * made before (an ALSA card, a DRM card): the sound and the display are
+ * back only then.  Drivers register these asynchronously, so this runs
+ * last, after X has started on its own GPU. */
+static int verify_cards(struct ctx *c, struct ss_error *e)
+{
+	for (size_t i = 0; i < c->j.n; i++) {
+		const struct journal_fn *f = &c->j.fn[i];
+		struct card_cond cc = { &c->m->root, f->addr, strstr(f->had, "sound") != NULL,
+					strstr(f->had, "drm") != NULL };
+		char dev[PCI_ADDR_LEN];
+		if (!cc.sound && !cc.drm)
+			continue;
+		pci_addr_format(&f->addr, dev);
+		if (kwait_until(&c->kw, cards_back, &cc, c->o->wait_timeout_ms) < 0)
+			return ss_fail(e, -EIO, "%s is back on its driver but its %s did not come back within %d ms",
+				       dev, f->had, c->o->wait_timeout_ms);
 	}
 	return 0;
 }
@@ -434,6 +474,8 @@ static enum switch_result rollback(struct ctx *c, struct ss_error *why)
 	}
 	if (r == 0)
 		r = verify(c, c->j.from, true, &e);
+	if (r == 0 && c->j.from == MODE_HOST)
+		r = verify_cards(c, &e);
 	if (r < 0) {
 		audit(LOG_ERR, "rollback failed: %s; journal left pending for recover", e.msg);
 		char both[SS_ERRLEN];
@@ -629,6 +671,16 @@ enum switch_result switch_run(const struct machine *m, enum mode to, const struc
 		enum switch_result res = rollback(&c, e);
 		ctx_close(&c);
 		return res;
+	}
+	if (to == MODE_HOST) {
+		s = kwait_now_ms();
+		r = verify_cards(&c, e);
+		report(&c, "verify", "cards", NULL, NULL, kwait_now_ms() - s, r, r ? e->msg : NULL);
+		if (r < 0) {
+			enum switch_result res = rollback(&c, e);
+			ctx_close(&c);
+			return res;
+		}
 	}
 
 	s = kwait_now_ms();

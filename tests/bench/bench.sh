@@ -96,19 +96,7 @@ x_ready() { # wait until X on :0 accepts a client
 		sleep 0.02
 	done
 }
-install -m 755 "$SRCDIR/dm-ctl" /usr/local/sbin/ss-dm-ctl
-cat >/etc/slim.conf <<'CONF'
-default_xserver     /usr/lib/xorg/Xorg
-xserver_arguments   -nolisten tcp vt07
-authfile            /var/run/slim.auth
-login_cmd           exec /bin/bash -login /etc/X11/Xsession '%session'
-sessiondir          /usr/share/xsessions/
-current_theme       default
-lockfile            /var/run/slim.lock
-CONF
-printf '[display]\nmanager = command:/usr/local/sbin/ss-dm-ctl\n' >/etc/session-switch.conf
-$SS setup >/dev/null
-/usr/local/sbin/ss-dm-ctl start; x_ready || fail "no X at the start of the display bench"
+slim_up || fail "no greeter at the start of the display bench"
 D=3
 for i in $(seq 1 $D); do
 	for d in vm host; do

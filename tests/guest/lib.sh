@@ -85,5 +85,42 @@ drm_card_of() {
 	echo ""
 }
 
+# slim_up: SLiM as the display manager of the guest (TESTING.md: the
+# guest's own slim.conf, started by a service script), the variants
+# written by session-switch setup, the greeter up on the current GPU.
+slim_up() {
+	install -m 755 "$SRCDIR/dm-ctl" /usr/local/sbin/ss-dm-ctl
+	cat >/etc/slim.conf <<'CONF'
+default_path        /usr/local/bin:/usr/bin:/bin
+default_xserver     /usr/lib/xorg/Xorg
+xserver_arguments   -nolisten tcp vt07
+xauth_path          /usr/bin/xauth
+authfile            /var/run/slim.auth
+login_cmd           exec /bin/bash -login /etc/X11/Xsession '%session'
+sessiondir          /usr/share/xsessions/
+current_theme       default
+lockfile            /var/run/slim.lock
+logfile             /var/log/slim.log
+CONF
+	printf '[display]\nmanager = command:/usr/local/sbin/ss-dm-ctl\n' >/etc/session-switch.conf
+	$SS setup >/dev/null || { fail "session-switch setup"; return 1; }
+	/usr/local/sbin/ss-dm-ctl start
+	wait_for_file /tmp/.X11-unix/X0 60 || { fail "X did not start"; return 1; }
+	wait_greeter
+}
+# wait_greeter: a viewable child of X's root window (SLiM's greeter)
+wait_greeter() {
+	local end=$(( $(now_ms) + 60000 )) w
+	while [ "$(now_ms)" -lt $end ]; do
+		for w in $(XAUTHORITY=/var/run/slim.auth DISPLAY=:0 xwininfo -root -children 2>/dev/null |
+			grep -o '^ *0x[0-9a-f]*'); do
+			XAUTHORITY=/var/run/slim.auth DISPLAY=:0 xwininfo -id $w 2>/dev/null |
+				grep -q 'Map State: IsViewable' && return 0
+		done
+		sleep 0.1
+	done
+	fail "no greeter window within 60 s"
+}
+
 # host_state: both functions on their host drivers, in one line
 state() { echo "$(driver_of $GPU) $(driver_of $SND)"; }

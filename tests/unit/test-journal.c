@@ -43,8 +43,8 @@ static void round_trip(void **state)
 	j.started = 1764040000;
 	j.has_bridge = true;
 	j.bridge = A("0000:00:01.0");
-	j.fn[0] = (struct journal_fn){ A("0000:01:00.0"), "nvidia", "vfio-pci", "nvidia" };
-	j.fn[1] = (struct journal_fn){ A("0000:01:00.1"), "", "vfio-pci", "" };
+	j.fn[0] = (struct journal_fn){ A("0000:01:00.0"), "nvidia", "vfio-pci", "nvidia", "drm" };
+	j.fn[1] = (struct journal_fn){ A("0000:01:00.1"), "", "vfio-pci", "", "sound" };
 	j.n = 2;
 	assert_int_equal(journal_save(dfd, &j, &e), 0);
 
@@ -58,6 +58,8 @@ static void round_trip(void **state)
 	assert_int_equal(back.n, 2);
 	assert_string_equal(back.fn[0].before, "nvidia");
 	assert_string_equal(back.fn[1].before, "");
+	assert_string_equal(back.fn[0].had, "drm");
+	assert_string_equal(back.fn[1].had, "sound");
 	assert_non_null(journal_find(&back, &j.fn[1].addr));
 
 	/* world-readable, no temporary left behind */
@@ -87,6 +89,7 @@ static void damaged(void **state)
 		{ "version=1\nfn=01:00.0 before= after= host=\n", "j:2: fn= needs a PCI address" },
 		{ "version=1\nfn=0000:01:00.0 before=a/b after= host=\n", "not a driver name" },
 		{ "version=1\nmode=vm\n", "j:2: unknown key" },
+		{ "version=1\nfn=0000:01:00.0 before= after= host= had=x\n", "had= lists sound and drm only" },
 		{ "garbage\n", "j:1: expected key=value" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
