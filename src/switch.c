@@ -205,14 +205,10 @@ static int check_holders(struct ctx *c, enum mode to, int exclude_pid, struct ss
 	}
 	for (size_t i = 0; i < n; i++)
 		prefixes[i] = store[i];
-	/* The proprietary driver's nodes belong to the card it drives. */
-	for (size_t i = 0; to == MODE_VM && i < t->n; i++) {
-		const struct pci_dev *d = pci_find(&c->m->devs, &t->fn[i].addr);
-		if (strcmp(d->driver, "nvidia") == 0) {
-			prefixes[n++] = "/dev/nvidia";
-			break;
-		}
-	}
+	/* NVIDIA's proprietary driver has its own nodes beside DRM's; they
+	 * exist only where it is loaded, and only for the discrete card. */
+	if (to == MODE_VM)
+		prefixes[n++] = "/dev/nvidia";
 	int found = holders_scan(&c->m->root, prefixes, n, h, HOLDERS_MAX);
 	/* The X server is stopped by the switch itself. */
 	int kept = 0;

@@ -66,9 +66,16 @@ step() {
 
 # screens NAME: what each GPU scans out, taken by QEMU from outside the
 # guest (QMP screendump): $OUT/NAME-igpu.png and $OUT/NAME-dgpu.png
-screens() {
+# (the host answers within a second or two; DEADLINE_S defaults to 30)
+screens() { # NAME [DEADLINE_S]
+	local g
+	rm -f "$OUT/.screendump/$1.done"
 	: >"$OUT/.screendump/$1"
-	wait_for_file "$OUT/.screendump/$1.done" 30 || { fail "no screendump for $1"; return 1; }
+	wait_for_file "$OUT/.screendump/$1.done" "${2:-30}" ||
+		{ fail "no screendump for $1 within ${2:-30} s"; return 1; }
+	for g in igpu dgpu; do
+		[ -s "$OUT/$1-$g.png" ] || { fail "screendump $1: no $1-$g.png (run's QMP answer is in the console tail)"; return 1; }
+	done
 }
 # xshot FILE: X's own framebuffer (identical on both GPUs: TESTING.md)
 xshot() {

@@ -25,7 +25,7 @@ driver_bind() { # DEV DRV, as the seed does it
 }
 remove_pci_bridge() { echo 1 >$D/$BRIDGE/remove; bus_rescan; }
 bus_rescan() { echo 1 >/sys/bus/pci/rescan; sleep 1; }
-drv() { basename "$(readlink $D/$1/driver 2>/dev/null)" 2>/dev/null || echo none; }
+drv() { local l; l=$(readlink $D/$1/driver) && basename "$l" || echo none; } 2>/dev/null
 
 modprobe vfio-pci   # the seed's kernel has it built in
 t0=$(ms)
@@ -42,7 +42,7 @@ host)
 	;;
 esac
 total=$(( $(ms) - t0 ))
-printf '{"direction":"%s","steps":[%s],"total_ms":%d,"end_drivers":{"%s":"%s","%s":"%s"}}\n' \
+printf '{"direction":"%s","steps":[%s],"total_ms":%d,"end_drivers":{"%s":"%s","%s":"%s"},"not_included":"killall X; sleep 5"}\n' \
 	"$1" "$(IFS=,; echo "${steps[*]}")" $total $GPU "$(drv $GPU)" $SND "$(drv $SND)" >"$2"
 # Leave no dynamic ID behind: new_id would capture these IDs forever.
 for id in "1af4 1050" "8086 293e"; do echo "$id" >/sys/bus/pci/drivers/vfio-pci/remove_id 2>/dev/null; done
