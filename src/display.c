@@ -102,13 +102,13 @@ int display_stop(const struct ss_config *c, const struct sysroot *sr, int timeou
 	struct kwait w = { .fd = -1 };
 
 	if (c->dm == DM_NONE) {
+		/* X is the user's (startx): wait for them to leave it. */
 		if (pid)
-			return ss_fail(e, -EBUSY, "X is running on :%d (pid %d) and no display manager is configured: "
-				       "quit X, or set [display] manager, and try again", c->display, pid);
-		return 0;
-	}
-	if ((r = dm_run(c, false, timeout_ms, e)) < 0)
+			fprintf(stderr, "session-switch: waiting up to %d s for X on :%d (pid %d) to exit: log out "
+					"of it\n", timeout_ms / 1000, c->display, pid);
+	} else if ((r = dm_run(c, false, timeout_ms, e)) < 0) {
 		return r;
+	}
 	if (pid) {
 		/* Woken by the process's exit, not by a clock. */
 		int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
@@ -117,8 +117,9 @@ int display_stop(const struct ss_config *c, const struct sysroot *sr, int timeou
 			int n = poll(&p, 1, timeout_ms);
 			close(pfd);
 			if (n == 0)
-				return ss_fail(e, -ETIMEDOUT, "X (pid %d) did not exit within %d ms after the display "
-					       "manager was stopped", pid, timeout_ms);
+				return ss_fail(e, -ETIMEDOUT, "X (pid %d) did not exit within %d ms%s", pid, timeout_ms,
+					       c->dm == DM_NONE ? ": quit X and try again" :
+								  " after the display manager was stopped");
 		}
 	}
 	struct lock_cond l = { sr, c->display, false };

@@ -410,6 +410,11 @@ static int display_up(struct ctx *c, enum mode to, struct ss_error *e)
 	inject(c, e, &r);
 	if (r == 0)
 		r = display_start(&c->m->conf, &c->m->root, &dc.gpu, c->o->wait_timeout_ms * 3, info, sizeof(info), e);
+	if (r == 1) {
+		/* [display] manager = none: X is started by the user. */
+		fprintf(stderr, "session-switch: the devices are switched; start X yourself now (startx)\n");
+		snprintf(info, sizeof(info), "startx");
+	}
 	report(c, "display", "start", NULL, info, kwait_now_ms() - s, r < 0 ? r : 0, r < 0 ? e->msg : NULL);
 	audit(r < 0 ? LOG_ERR : LOG_INFO, "X start: %s %s (%ld ms)", r < 0 ? e->msg : "ok", info, kwait_now_ms() - s);
 	return r < 0 ? r : 0;
