@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -62,6 +64,14 @@ int cli_setup(const struct machine *m, bool dry_run, bool undo)
 	if (rc == EXIT_OK && m->conf.dm == DM_UNSET)
 		printf("\nTo stop and start the display manager around a switch, add to %s:\n"
 		       "  [display]\n  manager = %s\n", SS_DEFAULT_CONFIG, dm_default(&m->root));
+	/* The login-screen route needs the module in SLiM's session stack;
+	 * setup does not edit PAM files, it says what to add. */
+	char *pam = NULL;
+	if (rc == EXIT_OK && v.have_slim && sysroot_slurp(&m->root, "/etc/pam.d/slim", 1 << 16, &pam) >= 0 &&
+	    !strstr(pam, "pam_session_switch.so"))
+		printf("\nFor the \"Windows VM\" session at the login screen, add to /etc/pam.d/slim:\n"
+		       "  session optional pam_session_switch.so\n");
+	free(pam);
 	variant_free(&v);
 	return rc;
 }

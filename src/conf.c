@@ -28,12 +28,16 @@ static const struct key keys[] = {
 	{ "display", "manager", "systemd:UNIT, openrc:SERVICE, runit:SERVICE, command:/ABSOLUTE/PATH or none" },
 	{ "display", "display", "the X display, :0" },
 	{ "display", "authfile", "the display manager's X authority file (/var/run/slim.auth)" },
+	{ "login", "auto", "yes or no: after a switch asked from the login screen, log that user in once on the new GPU" },
+	{ "login", "window", "seconds after the login within which its switch may log the user in again (1-600)" },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 void config_init(struct ss_config *c)
 {
 	memset(c, 0, sizeof(*c));
+	c->login_auto = true;
+	c->login_window = 120;
 }
 
 static size_t edit_distance(const char *a, const char *b)
@@ -211,6 +215,24 @@ static bool valid_name(const char *s)
 	return true;
 }
 
+static int set_login(const char *path, int line, size_t k, const char *val, struct ss_config *c,
+		     struct ss_error *e)
+{
+	if (k == 7) {
+		if (strcmp(val, "yes") != 0 && strcmp(val, "no") != 0)
+			return FAIL("%s:%d: [login] auto: \"%s\" is neither yes nor no", path, line, val);
+		c->login_auto = val[0] == 'y';
+		return 0;
+	}
+	char *end;
+	long n = strtol(val, &end, 10);
+	if (*end || n < 1 || n > 600)
+		return FAIL("%s:%d: [login] window: \"%s\" is not a number of seconds from 1 to 600", path, line,
+			    val);
+	c->login_window = (int)n;
+	return 0;
+}
+
 static int set_display(const char *path, int line, size_t k, char *val, struct ss_config *c, struct ss_error *e)
 {
 	if (k == 5) {
@@ -340,6 +362,8 @@ int config_parse(const char *path, const char *text, struct ss_config *c, struct
 			r = set_bridge(path, lineno, val, c, e);
 		else if (k == 2)
 			r = set_drivers(path, lineno, val, c, e);
+		else if (k >= 7)
+			r = set_login(path, lineno, k, val, c, e);
 		else if (k >= 4)
 			r = set_display(path, lineno, k, val, c, e);
 		else if (!config_valid_driver(val))

@@ -35,6 +35,8 @@ struct ss_config {
 	char dm_name[128];          /* unit, service, or the command's absolute path */
 	int display;                /* [display] display = :N (default 0) */
 	char xauthority[128];       /* [display] authfile (default /var/run/slim.auth) */
+	bool login_auto;            /* [login] auto (default yes): the one-shot auto-login */
+	int login_window;           /* [login] window: seconds after the seat login (default 120) */
 };
 
 void config_init(struct ss_config *c);

@@ -1,10 +1,15 @@
 /* session-switch-helper: the only privileged program of session-switch.
- * Installed root:session-switch mode 4750; run by `session-switch vm|host|
- * recover|status`.
+ * Installed root:session-switch, setuid; run by `session-switch vm|host|
+ * recover|status`, and by pam_session_switch.so as `host --detach`.
  *
- * Threat model.  The caller is any local user who can execute us: members
- * of the session-switch group (the file mode keeps others out; the group is
- * checked in code too), or root.  The caller controls argv, the environment,
+ * Threat model.  The caller is any local user who can execute us.  Only
+ * three may go past the check in code (rule 6): root, members of the
+ * session-switch group, and the user of the live seat login recorded by
+ * pam_session_switch.so (DESIGN.md: the person at the login screen who
+ * chose "Windows VM" needs no group).  That last one is why the default
+ * mode is 4755 rather than rule 6's 4750 (configure --with-helper-mode=4750
+ * keeps the file mode as a second wall where the login-screen route is not
+ * used); the check in code decides either way.  The caller controls argv, the environment,
  * the open file descriptors, the umask, signal dispositions and mask, rlimits
  * and the time at which we run.  From that, the caller MUST NOT be able to:
  *  - make us write anything to sysfs but the plan for the devices named in
@@ -33,6 +38,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -40,6 +46,7 @@
 #include "json.h"
 #include "lock.h"
 #include "machine.h"
+#include "seat.h"
 #include "switch.h"
 
 enum { EX_OK = 0, EX_REFUSED = 1, EX_USAGE = 2, EX_CONFIG = 3, EX_ROLLED_BACK = 4, EX_RECOVER = 5, EX_BUSY = 6 };
@@ -113,11 +120,80 @@ static int in_switch_group(uid_t ruid, gid_t rgid)
 	return 0;
 }
 
+/* The seat login of the real uid, if there is a live one: the display
+ * manager process that recorded it is still the same process. */
+static bool seat_of(int rundir, uid_t ruid, struct seat_login *s)
+{
+	struct ss_error e;
+	struct sysroot sr;
+	bool ok;
+
+	if (seat_load(rundir, s, &e) < 0 || s->uid != ruid)
+		return false;
+	if (sysroot_open_real(&sr, &e) < 0)
+		return false;
+	ok = seat_alive(&sr, s);
+	sysroot_close(&sr);
+	return ok;
+}
+
 struct out {
 	bool json;
 	struct json j;
 	long total_ms;
+	const char *verb;
+	int rundir;
 };
+
+/* --detach, once the checks have passed: the parent reports that the
+ * switch goes on and exits; the child, in a session of its own, holds the
+ * lock (the same open file) and writes its progress to RUN_DIR/switch.log
+ * and syslog.  It survives the X session that asked (DESIGN.md step 3). */
+static int detach(void *arg, struct ss_error *e)
+{
+	struct out *o = arg;
+	int log, null;
+	pid_t pid;
+
+	log = openat(o->rundir, "switch.log", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (log < 0)
+		return ss_fail(e, -errno, RUN_DIR "/switch.log: %s", strerror(errno));
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		int r = -errno;
+		close(log);
+		return ss_fail(e, r, "fork: %s", strerror(-r));
+	}
+	if (pid > 0) {
+		fprintf(stderr, "session-switch: the checks passed; switching to %s in the background (pid %ld): "
+				"progress in " RUN_DIR "/switch.log and syslog, the result in `session-switch status`\n",
+			o->verb, (long)pid);
+		if (o->json) {
+			json_end_array(&o->j);
+			json_kstring(&o->j, "result", "started");
+			json_kint(&o->j, "pid", pid);
+			json_kint(&o->j, "exit", EX_OK);
+			json_end_object(&o->j);
+			json_finish(&o->j);
+		}
+		fflush(stdout);
+		_exit(EX_OK);
+	}
+	setsid();
+	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (null >= 0)
+		dup2(null, 0);
+	dup2(log, 1);
+	dup2(log, 2);
+	if (null > 2)
+		close(null);
+	close(log);
+	o->json = false; /* the caller has its answer; the log gets the text */
+	audit(LOG_INFO, "%s: checks passed; going on detached as pid %ld", o->verb, (long)getpid());
+	return 0;
+}
 
 static void progress(void *arg, const struct switch_report *r)
 {
@@ -142,7 +218,7 @@ static void progress(void *arg, const struct switch_report *r)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: session-switch-helper vm|host|recover|status [--wait SECONDS] [--json]\n"
+	fprintf(stderr, "usage: session-switch-helper vm|host|recover|status [--wait SECONDS] [--json] [--detach]\n"
 			"(run through session-switch; see session-switch(1))\n");
 	return EX_USAGE;
 }
@@ -158,7 +234,9 @@ int main(int argc, char **argv)
 	struct out out = { false };
 	enum switch_result res;
 	enum verb verb;
-	int wait_s = 0, lock, rc, r;
+	int wait_s = 0, lock, rc, r, rundir;
+	bool detached = false, member, seated;
+	struct seat_login seat;
 
 	/* Rule 1: no argv[0], no service (CVE-2021-4034). */
 	if (argc < 1 || !argv || !argv[0])
@@ -193,6 +271,8 @@ int main(int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
 			out.json = true;
+		} else if (strcmp(argv[i], "--detach") == 0 && (verb == VERB_VM || verb == VERB_HOST)) {
+			detached = true;
 		} else if (strcmp(argv[i], "--wait") == 0 && i + 1 < argc) {
 			char *end;
 			long v = strtol(argv[++i], &end, 10);
@@ -209,13 +289,25 @@ int main(int argc, char **argv)
 				"(make install as root does that)\n");
 		return EX_REFUSED;
 	}
-	/* Rule 6: the file mode keeps strangers out; check anyway. */
-	if (!in_switch_group(ruid, rgid)) {
-		audit(LOG_WARNING, "denied: %s by a user not in group " SWITCH_GROUP, verbs[verb]);
-		fprintf(stderr, "session-switch: you may not switch the GPU: ask an administrator to add you "
-				"to the group " SWITCH_GROUP "\n");
+	rundir = rundir_open(&e);
+	if (rundir < 0) {
+		fprintf(stderr, "session-switch: %s\n", e.msg);
 		return EX_REFUSED;
 	}
+	/* Rule 6, checked in code: root, the group, or the live seat login. */
+	member = in_switch_group(ruid, rgid);
+	seated = seat_of(rundir, ruid, &seat);
+	if (!member && !seated) {
+		audit(LOG_WARNING, "denied: %s by a user neither in group " SWITCH_GROUP " nor logged in at "
+				   "the login screen", verbs[verb]);
+		fprintf(stderr, "session-switch: you may not switch the GPU: log in at the login screen, or ask "
+				"an administrator to add you to the group " SWITCH_GROUP "\n");
+		close(rundir);
+		return EX_REFUSED;
+	}
+	if (!member)
+		audit(LOG_NOTICE, "allowed: %s by the seat login of %s on %s (%s)", verbs[verb], seat.user, seat.tty,
+		      seat.service);
 	/* Rule 5: from here on the caller cannot signal us. */
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
 		fprintf(stderr, "session-switch-helper: setresuid: %s\n", strerror(errno));
@@ -236,11 +328,6 @@ int main(int argc, char **argv)
 	if (r == -ENOENT)
 		config_init(&conf);
 
-	int rundir = rundir_open(&e);
-	if (rundir < 0) {
-		fprintf(stderr, "session-switch: %s\n", e.msg);
-		return EX_REFUSED;
-	}
 	lock = verb == VERB_STATUS ? -1 : lock_take(rundir, wait_s, &e);
 	if (verb != VERB_STATUS && lock < 0) {
 		fprintf(stderr, "session-switch: %s\n", e.msg);
@@ -289,6 +376,15 @@ int main(int argc, char **argv)
 	so.ruid = ruid;
 	so.progress = progress;
 	so.arg = &out;
+	out.verb = verbs[verb];
+	out.rundir = rundir;
+	if (detached)
+		so.before_change = detach;
+	/* The one-shot auto-login: only for the seat user themself, asking
+	 * for vm within the window after their login (DESIGN.md step 3). */
+	if (verb == VERB_VM && seated && conf.login_auto && seat.mode == MODE_HOST &&
+	    (long long)time(NULL) - seat.time <= conf.login_window && seat.time <= (long long)time(NULL))
+		so.login_user = seat.user;
 	if (out.json) {
 		json_init(&out.j, stdout);
 		json_begin_object(&out.j);

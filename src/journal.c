@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "journal.h"
+#include "kvlines.h"
 #include "rootdir.h"
 
 #define BAD(...) ss_fail(e, -EINVAL, __VA_ARGS__)
@@ -60,26 +61,14 @@ static int parse_fn(char *v, struct journal *j, const char *name, int line, stru
 
 int journal_parse(const char *text, const char *name, struct journal *j, struct ss_error *e)
 {
-	char line[512];
-	int lineno = 0, seen = 0;
-	const char *p = text;
+	struct kvlines kv;
+	char *line, *eq;
+	int seen = 0, r;
 
 	memset(j, 0, sizeof(*j));
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		lineno++;
-		if (n >= sizeof(line))
-			return BAD("%s:%d: line too long", name, lineno);
-		memcpy(line, p, n);
-		line[n] = '\0';
-		p += n + (nl ? 1 : 0);
-		if (!line[0] || line[0] == '#')
-			continue;
-		char *eq = strchr(line, '=');
-		if (!eq)
-			return BAD("%s:%d: expected key=value", name, lineno);
-		*eq++ = '\0';
+	kvlines_init(&kv, text, name);
+	while ((r = kvlines_next(&kv, &line, &eq, e)) > 0) {
+		int lineno = kv.lineno;
 		if (strcmp(line, "version") == 0) {
 			if (strcmp(eq, "1") != 0)
 				return BAD("%s:%d: journal version %s is not understood", name, lineno, eq);
@@ -122,6 +111,8 @@ int journal_parse(const char *text, const char *name, struct journal *j, struct 
 			return BAD("%s:%d: unknown key \"%s\"", name, lineno, line);
 		}
 	}
+	if (r < 0)
+		return r;
 	if (seen != 15 || j->n == 0)
 		return BAD("%s: incomplete (needs version, state, from, to and fn lines)", name);
 	return 0;

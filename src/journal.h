@@ -16,7 +16,9 @@
 #include "pci.h"
 #include "sysroot.h"
 
+#ifndef JOURNAL_DIR /* another one only in the test build of the PAM module */
 #define JOURNAL_DIR "/var/lib/session-switch"
+#endif
 #define JOURNAL_FILE "journal"
 
 enum jstate { JOURNAL_PENDING, JOURNAL_DONE };

@@ -5,7 +5,11 @@
 
 #include "error.h"
 
+/* Fixed at build time; only the never-installed test build of the PAM
+ * module (tests/pam) is compiled with another one. */
+#ifndef RUN_DIR
 #define RUN_DIR "/run/session-switch"
+#endif
 
 /* Open (creating if needed) RUN_DIR, checked: root-owned, mode 0700. */
 int rundir_open(struct ss_error *e);

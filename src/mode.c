@@ -1,3 +1,5 @@
+/* Which mode the devices are in: all on vfio-pci, none, or a mixture
+ * named function by function. */
 #include "config.h"
 
 #include <stdio.h>
@@ -36,20 +38,4 @@ void mode_of(const struct target *t, const struct pci_list *devs, struct mode_re
 		if (w > 0 && (size_t)w < sizeof(r->odd) - used)
 			used += (size_t)w;
 	}
-}
-
-const char *mode_str(enum mode m)
-{
-	return m == MODE_VM ? "vm" : m == MODE_HOST ? "host" : "mixed";
-}
-
-int mode_parse(const char *s, enum mode *m)
-{
-	if (strcmp(s, "vm") == 0)
-		*m = MODE_VM;
-	else if (strcmp(s, "host") == 0)
-		*m = MODE_HOST;
-	else
-		return 0;
-	return 1;
 }

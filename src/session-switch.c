@@ -39,6 +39,8 @@ static void usage(FILE *out)
 		"  --config FILE  use FILE instead of /etc/session-switch.conf\n"
 		"  --json         machine-readable output on stdout\n"
 		"  --wait S       vm/host/recover: wait up to S seconds for a running switch\n"
+		"  --detach       vm/host: after the checks, go on in the background\n"
+		"                 (progress in /run/session-switch/switch.log and syslog)\n"
 		"  -h, --help     this text;  -V, --version\n"
 		"\n"
 		"Exit status:\n"
@@ -67,9 +69,9 @@ static int fail_json(bool json, int code, const char *msg)
 }
 
 /* The switch itself is the helper's: this process holds no privilege. */
-static int run_helper(const char *verb, const char *wait, bool json)
+static int run_helper(const char *verb, const char *wait, bool json, bool detach)
 {
-	char *argv[6];
+	char *argv[7];
 	int n = 0;
 
 	if (wait) {
@@ -88,11 +90,13 @@ static int run_helper(const char *verb, const char *wait, bool json)
 	}
 	if (json)
 		argv[n++] = "--json";
+	if (detach)
+		argv[n++] = "--detach";
 	argv[n] = NULL;
 	fflush(NULL);
 	execv(HELPER_PATH, argv);
 	fprintf(stderr, "session-switch: cannot run " HELPER_PATH ": %s%s\n", strerror(errno),
-		errno == EACCES ? " (only root and members of group " SWITCH_GROUP " may switch)" : "");
+		errno == EACCES ? " (only root, members of group " SWITCH_GROUP " and the user logged in at the login screen may switch)" : "");
 	return EXIT_REFUSED;
 }
 
@@ -103,12 +107,13 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "wait", required_argument, NULL, 'w' },
+		{ "detach", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sysroot = NULL, *config = NULL, *wait = NULL, *cmd;
-	bool json = false, dry_run = false, undo = false;
+	bool json = false, dry_run = false, undo = false, detach = false;
 	struct machine m;
 	struct ss_error err = { "" };
 	enum mode to = MODE_HOST;
@@ -120,6 +125,7 @@ int main(int argc, char **argv)
 		case 'c': config = optarg; break;
 		case 'j': json = true; break;
 		case 'w': wait = optarg; break;
+		case 'd': detach = true; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V': printf("session-switch %s\n", PACKAGE_VERSION); return EXIT_OK;
 		default: usage(stderr); return EXIT_USAGE;
@@ -131,19 +137,34 @@ int main(int argc, char **argv)
 	}
 	cmd = argv[optind++];
 	if (!strcmp(cmd, "vm") || !strcmp(cmd, "host") || !strcmp(cmd, "recover")) {
-		if (optind < argc) {
-			fprintf(stderr, "session-switch: %s: unexpected argument '%s'\n", cmd, argv[optind]);
-			return EXIT_USAGE;
+		/* `session-switch vm --detach` reads as naturally as the
+		 * options before the command */
+		for (; optind < argc; optind++) {
+			if (strcmp(argv[optind], "--detach") == 0 && strcmp(cmd, "recover") != 0) {
+				detach = true;
+			} else if (strcmp(argv[optind], "--json") == 0) {
+				json = true;
+			} else if (strcmp(argv[optind], "--wait") == 0 && optind + 1 < argc) {
+				wait = argv[++optind];
+			} else {
+				fprintf(stderr, "session-switch: %s: unexpected argument '%s'\n", cmd, argv[optind]);
+				return EXIT_USAGE;
+			}
 		}
 		if (sysroot || config) {
 			fprintf(stderr, "session-switch: %s acts on this machine with /etc/session-switch.conf; "
 					"--sysroot and --config are for the read-only commands\n", cmd);
 			return EXIT_USAGE;
 		}
-		return run_helper(cmd, wait, json);
+		if (detach && strcmp(cmd, "recover") == 0) {
+			fprintf(stderr, "session-switch: --detach goes with vm or host\n");
+			return EXIT_USAGE;
+		}
+		return run_helper(cmd, wait, json, detach);
 	}
-	if (wait) {
-		fprintf(stderr, "session-switch: --wait goes with vm, host or recover\n");
+	if (wait || detach) {
+		fprintf(stderr, "session-switch: %s\n", wait ? "--wait goes with vm, host or recover" :
+						  "--detach goes with vm or host");
 		return EXIT_USAGE;
 	}
 	if (strcmp(cmd, "probe") == 0) {

@@ -12,4 +12,8 @@
 int slimconf_variant(const char *orig, const char *mode, const char *xorg_config, char **out,
 		     struct ss_error *e);
 
+/* variant: a variant's text; the same with SLiM's own one-shot auto-login
+ * of `user` (default_user + auto_login yes) in place of any such lines. */
+int slimconf_autologin(const char *variant, const char *user, char **out, struct ss_error *e);
+
 #endif

@@ -593,6 +593,10 @@ enum switch_result switch_run(const struct machine *m, enum mode to, const struc
 		return SWITCH_REFUSED;
 	}
 	report(&c, "preflight", "done", NULL, NULL, kwait_now_ms() - t0, 0, NULL);
+	if (o->before_change && (r = o->before_change(o->arg, e)) < 0) {
+		ctx_close(&c);
+		return SWITCH_REFUSED;
+	}
 
 	long s = kwait_now_ms();
 	if ((r = journal_begin(&c, to, e)) < 0) {
@@ -652,16 +656,19 @@ enum switch_result switch_run(const struct machine *m, enum mode to, const struc
 	}
 	report(&c, "verify", "verify", NULL, mode_str(to), kwait_now_ms() - s, 0, NULL);
 
-	/* DESIGN.md step 6: the configuration of the new mode, atomically. */
+	/* DESIGN.md step 6: the configuration of the new mode, atomically;
+	 * after a switch asked from the login screen, one that logs the same
+	 * user in once (SLiM reads it when it starts). */
+	bool login = o->login_user && to == MODE_VM && display_managed(&m->conf);
 	s = kwait_now_ms();
 	c.devstep++;
 	r = 0;
 	inject(&c, e, &r);
 	if (r == 0)
-		r = variant_select(&m->root, to, e);
+		r = login ? variant_select_login(&m->root, to, o->login_user, e) : variant_select(&m->root, to, e);
 	if (r != 1)
-		report(&c, "display", "variant", "/etc/slim.conf", mode_str(to), kwait_now_ms() - s, r < 0 ? r : 0,
-		       r < 0 ? e->msg : NULL);
+		report(&c, "display", "variant", "/etc/slim.conf", login ? "vm, auto-login once" : mode_str(to),
+		       kwait_now_ms() - s, r < 0 ? r : 0, r < 0 ? e->msg : NULL);
 	if (r < 0) {
 		enum switch_result res = rollback(&c, e);
 		ctx_close(&c);
@@ -672,6 +679,21 @@ enum switch_result switch_run(const struct machine *m, enum mode to, const struc
 		enum switch_result res = rollback(&c, e);
 		ctx_close(&c);
 		return res;
+	}
+	if (login && r != 1) {
+		/* SLiM has read it and X is up: the auto-login was used (or
+		 * not) once; from now on the greeter asks again. */
+		s = kwait_now_ms();
+		r = variant_select(&m->root, to, e);
+		report(&c, "display", "login_once", "/etc/slim.conf", o->login_user, kwait_now_ms() - s, r < 0 ? r : 0,
+		       r < 0 ? e->msg : NULL);
+		audit(r < 0 ? LOG_ERR : LOG_INFO, "one-shot auto-login of %s %s", o->login_user,
+		      r < 0 ? e->msg : "armed and withdrawn");
+		if (r < 0) {
+			enum switch_result res = rollback(&c, e);
+			ctx_close(&c);
+			return res;
+		}
 	}
 	if (to == MODE_HOST) {
 		s = kwait_now_ms();

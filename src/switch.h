@@ -41,6 +41,13 @@ struct switch_opts {
 	int fault_step;             /* ... at this device step (1-based) */
 	void (*progress)(void *arg, const struct switch_report *r);
 	void *arg;
+	/* Called once the checks have passed, before the first change: the
+	 * helper's --detach forks there, so a refusal still reaches the
+	 * caller.  A negative return refuses (nothing changed yet). */
+	int (*before_change)(void *arg, struct ss_error *e);
+	/* The user of the seat login who asked (a checked name), to be logged
+	 * in once by the greeter on the new GPU; NULL for none. */
+	const char *login_user;
 };
 
 enum switch_result switch_run(const struct machine *m, enum mode to, const struct switch_opts *o,

@@ -242,16 +242,36 @@ int variant_current(const struct sysroot *sr)
 	char target[64];
 	if (sysroot_readlink(sr, SLIM_CONF, target, sizeof(target)) < 0)
 		return -1;
-	if (strcmp(target, "slim.conf.host") == 0)
+	if (strcmp(target, "slim.conf.host") == 0 || strcmp(target, "slim.conf.host" LOGIN_SUFFIX) == 0)
 		return MODE_HOST;
-	if (strcmp(target, "slim.conf.vm") == 0)
+	if (strcmp(target, "slim.conf.vm") == 0 || strcmp(target, "slim.conf.vm" LOGIN_SUFFIX) == 0)
 		return MODE_VM;
 	return -1;
+}
+
+/* A one-shot auto-login variant that is no longer selected goes: it
+ * names a user, and nothing may select it again by mistake. */
+static void drop_login_variants(const struct sysroot *sr)
+{
+	for (int mode = MODE_HOST; mode <= MODE_VM; mode++) {
+		char path[64];
+		bool exists;
+		snprintf(path, sizeof(path), "%s.%s" LOGIN_SUFFIX, SLIM_CONF, mode_str(mode));
+		if (is_ours(sr, path, &exists)) {
+			const char *base;
+			int dfd = sysroot_parent(sr, path, &base);
+			if (dfd >= 0) {
+				unlinkat(dfd, base, 0);
+				close(dfd);
+			}
+		}
+	}
 }
 
 int variant_select(const struct sysroot *sr, enum mode to, struct ss_error *e)
 {
 	char target[32], path[64];
+	int r;
 
 	if (variant_current(sr) < 0)
 		return 1; /* setup never made variants here: nothing to select */
@@ -259,5 +279,31 @@ int variant_select(const struct sysroot *sr, enum mode to, struct ss_error *e)
 	snprintf(path, sizeof(path), "/etc/%s", target);
 	if (!sysroot_exists(sr, path))
 		return ss_fail(e, -ENOENT, "%s is missing: run session-switch setup", path);
+	if ((r = set_link(sr, SLIM_CONF, target, e)) == 0)
+		drop_login_variants(sr);
+	return r;
+}
+
+int variant_select_login(const struct sysroot *sr, enum mode to, const char *user, struct ss_error *e)
+{
+	char target[48], path[64], login[80];
+	char *text = NULL, *out = NULL;
+	int r;
+
+	if (variant_current(sr) < 0)
+		return 1;
+	snprintf(path, sizeof(path), "%s.%s", SLIM_CONF, mode_str(to));
+	if (sysroot_slurp(sr, path, 1 << 20, &text) < 0)
+		return ss_fail(e, -ENOENT, "%s is missing: run session-switch setup", path);
+	r = slimconf_autologin(text, user, &out, e);
+	free(text);
+	if (r < 0)
+		return r;
+	snprintf(login, sizeof(login), "%s" LOGIN_SUFFIX, path);
+	r = write_file(sr, login, out, e);
+	free(out);
+	if (r < 0)
+		return r;
+	snprintf(target, sizeof(target), "slim.conf.%s" LOGIN_SUFFIX, mode_str(to));
 	return set_link(sr, SLIM_CONF, target, e);
 }

@@ -15,6 +15,8 @@
 #define SLIM_CONF "/etc/slim.conf"
 #define SLIM_ORIG "/etc/slim.conf.orig"
 #define VARIANT_MAX_FILES 6
+/* slim.conf.vm.login: the vm variant with a one-shot auto-login */
+#define LOGIN_SUFFIX ".login"
 
 struct variant_file {
 	char path[128];       /* "/etc/X11/xorg.conf.intel" */
@@ -41,7 +43,12 @@ int variant_undo(const struct machine *m, struct ss_error *e);
 /* Point /etc/slim.conf at the variant of `to`.  0 when done, 1 when setup
  * was never run (nothing to select), -errno on failure. */
 int variant_select(const struct sysroot *sr, enum mode to, struct ss_error *e);
-/* Which variant /etc/slim.conf points at, or -1. */
+/* Point it at a copy of the variant of `to` that logs `user` (a checked
+ * name) in at SLiM's first start; variant_select() afterwards goes back to
+ * the plain variant and removes the copy.  0, 1 (no variants), -errno. */
+int variant_select_login(const struct sysroot *sr, enum mode to, const char *user, struct ss_error *e);
+/* Which variant /etc/slim.conf points at (a login copy counts as its
+ * mode), or -1. */
 int variant_current(const struct sysroot *sr);
 
 #endif

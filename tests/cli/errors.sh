@@ -42,6 +42,21 @@ run seed --config "$TMP/missing.conf" status
 expect_rc 3
 expect_err "missing.conf: No such file or directory"
 
+# the switch's options, before or after the verb; nothing else
+for a in "vm --bogus" "host --wait" "recover --wait 5 --frob" "vm /etc/passwd"; do
+	"$SS" $a >"$TMP/out" 2>"$TMP/err"; rc=$?
+	out=$TMP/out err=$TMP/err
+	expect_rc 2
+	expect_err "unexpected argument"
+done
+"$SS" --detach status >"$TMP/out" 2>"$TMP/err"; rc=$?
+out=$TMP/out err=$TMP/err
+expect_rc 2
+expect_err "--detach goes with vm or host"
+"$SS" --detach recover >"$TMP/out" 2>"$TMP/err"; rc=$?
+expect_rc 2
+expect_err "--detach goes with vm or host"
+
 "$SS" --sysroot "$TMP/nowhere" status >"$TMP/out" 2>"$TMP/err"; rc=$?
 out=$TMP/out err=$TMP/err
 expect_rc 1

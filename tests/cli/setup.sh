@@ -27,8 +27,11 @@ sroot setup --dry-run
 expect_out "manager = openrc:xdm"
 [ ! -e "$root/etc/X11/xorg.conf.intel" ] || fail "--dry-run wrote a file"
 
+mkdir -p "$root/etc/pam.d" && printf 'session required pam_unix.so\n' >"$root/etc/pam.d/slim"
 sroot setup
 expect_rc 0
+expect_out "add to /etc/pam.d/slim:"
+expect_out "  session optional pam_session_switch.so"
 grep -q 'BusID      "PCI:0:2:0"' "$root/etc/X11/xorg.conf.intel" || fail "xorg.conf.intel lacks the iGPU's BusID"
 grep -q 'Driver     "modesetting"' "$root/etc/X11/xorg.conf.nvidia" || fail "xorg.conf.nvidia lacks its driver"
 [ "$(readlink "$root/etc/slim.conf")" = slim.conf.host ] || fail "slim.conf is not a link to slim.conf.host"

@@ -1,7 +1,11 @@
 #!/bin/bash
-# The README's demo, inside the reference guest: the checks, then the
-# user's switch with real SLiM and Xorg: host -> vm -> host, each step
-# timed, and what each GPU shows taken by QEMU from outside the guest.
+# The README's demo, inside the reference guest: the checks, then what the
+# user does every day, with real SLiM, Xorg and PAM: at the greeter on the
+# "NVIDIA" GPU choose "Windows VM" (F1) and log in as alice; the devices go
+# to vfio-pci and alice's desktop comes back on the "Intel" GPU; she logs
+# out and the greeter is back on the "NVIDIA" GPU.  Each phase is timed,
+# the helper's own steps are printed, and what each GPU shows is taken by
+# QEMU from outside the guest.
 . "$SRCDIR/lib.sh"
 say() { printf '\n== %s\n' "$*"; }
 say "session-switch doctor"
@@ -11,26 +15,41 @@ $SS groups
 say "session-switch probe (which GPU drives which connector)"
 $SS probe
 
-say "setup: SLiM as the display manager, the Xorg and SLiM variants"
+say "setup: SLiM as the display manager, pam_session_switch.so in its session stack, the variants"
+login_setup
+t0=$(now_ms)
 slim_up
-screens 1-host
+phase "greeter up on the NVIDIA GPU" $(( $(now_ms) - t0 ))
+screens 1-greeter-nvidia
 
-say "session-switch plan vm"
-$SS plan vm
-say "session-switch vm   (host -> vm: SLiM stopped, devices to vfio-pci, X on the Intel GPU)"
-step "host->vm" $SS vm
+say "at the greeter: F1 selects \"Windows VM\", alice types her name and password"
+t0=$(now_ms)
+at_greeter alice alice-pw F1
+wait_until 30 seat_is alice && phase "login -> seat login recorded (PAM open_session)" $(( $(now_ms) - t0 ))
+wait_for_driver $GPU vfio-pci 90 && phase "login -> devices on vfio-pci" $(( $(now_ms) - t0 ))
+wait_for_file $L/desktop-alice 90 && phase "login -> alice's desktop on the Intel GPU (auto-login once)" $(( $(now_ms) - t0 ))
+sleep 1
+echo "the helper's steps (/run/session-switch/switch.log):"
+sed 's/^/    /' /run/session-switch/switch.log
 $SS status
-wait_greeter
-screens 2-vm
-say "session-switch host (vm -> host)"
-step "vm->host" $SS host
+screens 2-desktop-intel
+
+say "alice logs out: the switch back starts from PAM close_session"
+t0=$(now_ms)
+su alice -c "touch $L/logout"
+wait_until 60 test ! -e /run/session-switch/seat && phase "logout -> close_session" $(( $(now_ms) - t0 ))
+wait_for_driver $GPU virtio-pci 90 && phase "logout -> devices on their host drivers" $(( $(now_ms) - t0 ))
+wait_until 60 x_on $GPU && wait_greeter && phase "logout -> greeter on the NVIDIA GPU" $(( $(now_ms) - t0 ))
+echo "the helper's steps (/run/session-switch/switch.log):"
+sed 's/^/    /' /run/session-switch/switch.log
 $SS status
-wait_greeter
-screens 3-host-again
+screens 3-greeter-nvidia-again
 /usr/local/sbin/ss-dm-ctl stop
 
-say "what each monitor showed (QEMU screendump of each GPU; the greeter is on one, the other is dark)"
+say "what each monitor showed (QEMU screendump of each GPU; one lit, the other dark)"
 for f in "$OUT"/[123]-*.png; do
-	printf '%-28s mean brightness %s\n' "$(basename "$f")" "$(/usr/bin/convert "$f" -colorspace Gray -format '%[fx:mean]' info:)"
+	printf '%-36s mean brightness %s\n' "$(basename "$f")" "$(brightness "$f")"
 done
+grep -E "pam_session_switch|session-switch\[" /var/log/messages | grep -E "seat login|allowed|auto-login|switching back|done in" |
+	sed 's/^/    /'
 finish

@@ -77,6 +77,64 @@ screens() { # NAME [DEADLINE_S]
 		[ -s "$OUT/$1-$g.png" ] || { fail "screendump $1: no $1-$g.png (run's QMP answer is in the console tail)"; return 1; }
 	done
 }
+# What the screens show: mean brightness of a PNG, lit or dark, and the
+# PCI address of the card Xorg opened (from its log).
+brightness() { /usr/bin/convert "$1" -colorspace Gray -format '%[fx:mean]' info:; }
+lit() { awk -v v="$1" 'BEGIN { exit !(v > 0.02) }'; }
+dark() { awk -v v="$1" 'BEGIN { exit !(v < 0.01) }'; }
+x_gpu() { # the PCI address of the card X opened, from its log
+	local card
+	card=$(grep -o 'using drv /dev/dri/card[0-9]*' /var/log/Xorg.0.log | tail -1 | sed 's|.*/||')
+	readlink -f /sys/class/drm/$card | grep -o '0000:[0-9a-f]*:[0-9a-f]*\.[0-7]' | tail -1
+}
+screens_check() { # NAME LIT_GPU DARK_GPU
+	screens "$1" || return
+	local l d
+	l=$(brightness "$OUT/$1-$2.png") d=$(brightness "$OUT/$1-$3.png")
+	echo "$1: mean brightness $2 $l, $3 $d"
+	lit "$l" && pass "$1: the $2 is lit" || fail "$1: the $2 is dark ($l)"
+	dark "$d" && pass "$1: the $3 is dark" || fail "$1: the $3 is lit ($d)"
+}
+
+# --- the login screen (login.guest, demo.sh) ---------------------------------
+L=/tmp/ss-login
+X() { DISPLAY=:0 XAUTHORITY=/var/run/slim.auth "$@"; }
+phase() { echo "phase $1 $2 ms"; }
+# login_setup: the guest's own session files (TESTING.md: never the host's
+# /etc), alice's normal desktop (something on the screen, and a marker
+# written as alice; `touch $L/logout` logs her out), and the module in
+# SLiM's session stack as a distribution's slim package would put it
+login_setup() {
+	mkdir -p $L && chmod 1777 $L
+	printf 'allow-failsafe\nallow-user-xsession\n' >/etc/X11/Xsession.options
+	cat >/home/alice/.xsession <<'XSESSION'
+#!/bin/sh
+echo "$(id -un) $DISPLAY" >/tmp/ss-login/desktop-$(id -un)
+xlogo -geometry 1200x720+40+40 -bg white &
+xmessage -center "the desktop of $(id -un)" &
+while [ ! -e /tmp/ss-login/logout ]; do sleep 0.1; done
+rm -f /tmp/ss-login/logout /tmp/ss-login/desktop-$(id -un)
+XSESSION
+	chown alice:alice /home/alice/.xsession && chmod 755 /home/alice/.xsession
+	echo "session optional pam_session_switch.so debug" >>/etc/pam.d/slim
+}
+# at_greeter USER PASSWORD [F1]: type at SLiM's greeter (it grabs the
+# keyboard: XTEST keys reach it whatever has the focus); F1 once selects
+# the first session entry, the only one here: "Windows VM"
+at_greeter() {
+	[ "${3:-}" = F1 ] && { X xdotool key F1; sleep 0.5; }
+	X xdotool type --delay 80 "$1"; X xdotool key Return; sleep 0.5
+	X xdotool type --delay 80 "$2"; X xdotool key Return
+}
+wait_until() { # DEADLINE_S COMMAND...: until COMMAND succeeds
+	local end=$(( $(now_ms) + $1 * 1000 ))
+	shift
+	until "$@"; do [ "$(now_ms)" -lt $end ] || return 1; sleep 0.1; done
+}
+seat_user() { sed -n 's/^user=//p' /run/session-switch/seat 2>/dev/null; }
+seat_is() { [ "$(seat_user)" = "$1" ]; }
+x_on() { [ "$(x_gpu)" = "$1" ]; }
+
 # xshot FILE: X's own framebuffer (identical on both GPUs: TESTING.md)
 xshot() {
 	xwd -root -silent | /usr/bin/convert xwd:- "png:$1"

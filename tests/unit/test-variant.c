@@ -84,14 +84,42 @@ static void slim_keeps_everything_else(void **state)
 	assert_contains(out, "default_path        /usr/local/bin:/usr/bin:/bin\n");
 	assert_contains(out, "xserver_arguments   -nolisten tcp vt07 -config xorg.conf.intel\n");
 	assert_null(strstr(out, "old.conf"));
-	/* the last line gained only its newline */
-	assert_contains(out, "exec /bin/bash -login /etc/X11/Xsession %session\n");
+	/* login_cmd: an empty %session (nobody chose one) becomes "default";
+	   it was the last line, and gained its newline */
+	assert_contains(out, "\nlogin_cmd           exec /bin/sh -c 'exec /bin/bash -login /etc/X11/Xsession "
+			     "\"${1:-default}\"' session-switch-login '%session'\n");
 	assert_true(strncmp(out, "# " SS_MARKER, strlen("# " SS_MARKER)) == 0);
 	/* made again from a variant: the same text, one marker */
 	assert_int_equal(slimconf_variant(out, "vm", "xorg.conf.intel", &again, &e), 0);
 	assert_string_equal(again, out);
 	free(out);
 	free(again);
+}
+
+static void slim_login_cmd_forms(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} ok[] = {
+		{ "login_cmd exec /bin/bash -login /etc/X11/Xsession '%session'\n",
+		  "login_cmd           exec /bin/sh -c 'exec /bin/bash -login /etc/X11/Xsession \"${1:-default}\"' "
+		  "session-switch-login '%session'\n" },
+		{ "login_cmd exec /bin/sh - ~/.xinitrc \"%session\" \n",
+		  "login_cmd           exec /bin/sh -c 'exec /bin/sh - ~/.xinitrc \"${1:-default}\"' "
+		  "session-switch-login '%session'\n" },
+		{ "login_cmd  exec /usr/bin/startx\n", "login_cmd           exec /usr/bin/startx\n" },
+	};
+	struct ss_error e;
+	char *out = NULL;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(slimconf_variant(ok[i].in, "vm", "xorg.conf.intel", &out, &e), 0);
+		assert_contains(out, ok[i].out);
+		free(out);
+	}
+	assert_int_equal(slimconf_variant("login_cmd exec 'my xsession' %session\n", "vm", "x", &out, &e), -EINVAL);
+	assert_contains(e.msg, "slim.conf: login_cmd has a single quote");
+	assert_int_equal(slimconf_variant("login_cmd x %session %session\n", "vm", "x", &out, &e), -EINVAL);
+	assert_contains(e.msg, "names %session twice");
 }
 
 static void slim_without_arguments_gets_them(void **state)
@@ -109,6 +137,7 @@ int main(void)
 		cmocka_unit_test(busid_is_decimal),
 		cmocka_unit_test(xorg_template),
 		cmocka_unit_test(slim_keeps_everything_else),
+		cmocka_unit_test(slim_login_cmd_forms),
 		cmocka_unit_test(slim_without_arguments_gets_them),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

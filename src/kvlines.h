@@ -1,0 +1,22 @@
+/* key=value lines, the format of the journal and of the seat record: one
+ * pair a line, '#' comments and blank lines skipped. */
+#ifndef SS_KVLINES_H
+#define SS_KVLINES_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+struct kvlines {
+	const char *p;   /* what is left of the text */
+	const char *name; /* the file, for messages */
+	int lineno;
+	char line[512];
+};
+
+void kvlines_init(struct kvlines *kv, const char *text, const char *name);
+/* 1 with *key and *val pointing into kv->line, 0 at the end, -EINVAL with
+ * "name:line: ..." for a line too long or without '='. */
+int kvlines_next(struct kvlines *kv, char **key, char **val, struct ss_error *e);
+
+#endif

@@ -1,0 +1,58 @@
+/* The seat login: who logged in at the display manager, recorded by
+ * pam_session_switch.so at open_session in RUN_DIR (DESIGN.md, "The
+ * login-screen flow").  It lets that user ask for a switch without the
+ * group, names the only user the greeter may log in once after a switch,
+ * and is believed only while the display manager process that opened it
+ * is still the same process (pid and start time). */
+#ifndef SS_SEAT_H
+#define SS_SEAT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "mode.h"
+#include "sysroot.h"
+
+#define SEAT_FILE "seat"
+#define SEAT_USER_LEN 33
+
+struct seat_login {
+	char user[SEAT_USER_LEN];   /* PAM_USER, checked against the password database */
+	uid_t uid;
+	char tty[16];               /* PAM_TTY: an X display, ":0" or ":0.0" */
+	char service[32];           /* PAM_SERVICE, "slim" */
+	long long time;             /* unix time of open_session */
+	pid_t pid;                  /* the display manager process that opened it */
+	unsigned long long start;   /* its start time (/proc/PID/stat field 22) */
+	enum mode mode;             /* the mode the journal gave when it opened */
+};
+
+/* A user name as useradd makes them: [A-Za-z0-9_][A-Za-z0-9._-]*, < 33. */
+bool seat_valid_user(const char *s);
+/* An X display as PAM_TTY carries it: ":N" or ":N.M". */
+bool seat_is_display(const char *tty);
+/* Words of a service name: [A-Za-z0-9._-], 1..31. */
+bool seat_valid_service(const char *s);
+
+int seat_format(const struct seat_login *s, char *buf, size_t len);
+/* -EINVAL with "name:line: ..." when anything is off. */
+int seat_parse(const char *text, const char *name, struct seat_login *s, struct ss_error *e);
+
+/* In an open RUN_DIR: a temporary, fsync, rename (mode 0600). */
+int seat_save(int rundir, const struct seat_login *s, struct ss_error *e);
+/* -ENOENT when there is none; a record that is not a plain file owned by
+ * us (root) and writable by us alone is refused (-EPERM). */
+int seat_load(int rundir, struct seat_login *s, struct ss_error *e);
+/* Remove the record if it is still the one `mine` describes (same user,
+ * pid and start): a later login's record is left alone.  1 removed, 0 not. */
+int seat_remove(int rundir, const struct seat_login *mine);
+
+/* Field 22 of /proc/PID/stat: when the process started, in clock ticks. */
+int proc_start_time(const struct sysroot *sr, pid_t pid, unsigned long long *start);
+/* The process that opened the record is still running: same pid, same
+ * start time.  A display manager killed by a switch leaves a record that
+ * authorises nobody. */
+bool seat_alive(const struct sysroot *sr, const struct seat_login *s);
+
+#endif

@@ -1,0 +1,375 @@
+/* pam_session_switch.so through the real libpam: pam_start_confdir() with
+ * a service file written here (TESTING.md, the PAM layer).  The module
+ * under test is the never-installed test build, whose run directory,
+ * journal directory and helper path are compiled in below
+ * $SS_BUILDDIR/tests/pam/root; the installed module is checked for its
+ * exports only.  Every case asserts both what the module did and that the
+ * login went on: pam_open_session / pam_close_session return PAM_SUCCESS
+ * with the module stacked `required`, whatever went wrong inside it. */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <security/pam_appl.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+static char root[512], confdir[600], rundir[600], seatfile[640], jdir[600], helper[600], helperlog[640];
+static char user[64];
+
+static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void put(const char *path, const char *text, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+static char *slurp(const char *path)
+{
+	static char buf[4096];
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* A fresh root: run dir, journal dir, a helper that records how it was
+ * run, and a service stacking the module `required` before pam_permit. */
+static int setup(void **state)
+{
+	(void)state;
+	const char *b = getenv("SS_BUILDDIR");
+	struct passwd *pw = getpwuid(geteuid());
+	assert_non_null(b);
+	assert_non_null(pw);
+	snprintf(user, sizeof(user), "%s", pw->pw_name);
+	snprintf(root, sizeof(root), "%s/tests/pam/root", b);
+	snprintf(confdir, sizeof(confdir), "%s/pam.d", root);
+	snprintf(rundir, sizeof(rundir), "%s/run/session-switch", root);
+	snprintf(seatfile, sizeof(seatfile), "%s/seat", rundir);
+	snprintf(jdir, sizeof(jdir), "%s/lib/session-switch", root);
+	snprintf(helper, sizeof(helper), "%s/helper", root);
+	snprintf(helperlog, sizeof(helperlog), "%s/helper.log", root);
+	sh("rm -rf '%s' && mkdir -p '%s' '%s/run' '%s'", root, confdir, root, jdir);
+	char text[4096];
+	snprintf(text, sizeof(text), "#!/bin/sh\n{ echo \"args: $*\"; env | sort | sed 's/^/env: /'; } >'%s.tmp'\n"
+		 "mv '%s.tmp' '%s'\n", helperlog, helperlog, helperlog);
+	put(helper, text, 0755);
+	return 0;
+}
+
+static void service(const char *args)
+{
+	char path[700], text[1200];
+	snprintf(path, sizeof(path), "%s/ss-test", confdir);
+	snprintf(text, sizeof(text), "session required %s/tests/pam/.libs/pam_session_switch_test.so %s\n"
+		 "session required pam_permit.so\n", getenv("SS_BUILDDIR"), args);
+	put(path, text, 0644);
+}
+
+static void journal(const char *state, const char *to)
+{
+	char path[700], text[512];
+	snprintf(path, sizeof(path), "%s/journal", jdir);
+	snprintf(text, sizeof(text), "version=1\nstate=%s\nfrom=%s\nto=%s\nuid=0\nstarted=1\n"
+		 "fn=0000:01:00.0 before=nvidia after=vfio-pci host=nvidia had=drm\n",
+		 state, strcmp(to, "vm") == 0 ? "host" : "vm", to);
+	put(path, text, 0644);
+}
+
+static int conv(int n, const struct pam_message **m, struct pam_response **r, void *data)
+{
+	(void)n, (void)m, (void)r, (void)data;
+	return PAM_CONV_ERR; /* a session module never asks */
+}
+
+struct login {
+	pam_handle_t *h;
+};
+
+static void login_open(struct login *l, const char *as, const char *tty, int expect)
+{
+	static const struct pam_conv c = { conv, NULL };
+	assert_int_equal(pam_start_confdir("ss-test", as, &c, confdir, &l->h), PAM_SUCCESS);
+	if (tty)
+		assert_int_equal(pam_set_item(l->h, PAM_TTY, tty), PAM_SUCCESS);
+	assert_int_equal(pam_open_session(l->h, 0), expect);
+}
+
+static void login_close(struct login *l)
+{
+	assert_int_equal(pam_close_session(l->h, 0), PAM_SUCCESS);
+	assert_int_equal(pam_end(l->h, PAM_SUCCESS), PAM_SUCCESS);
+}
+
+/* The helper runs detached: wait (bounded) for its record. */
+static const char *helper_ran(int ms)
+{
+	for (int i = 0; i < ms / 10; i++) {
+		if (access(helperlog, F_OK) == 0)
+			return slurp(helperlog);
+		usleep(10 * 1000);
+	}
+	return NULL;
+}
+
+static void open_records_the_seat_login(void **state)
+{
+	(void)state;
+	struct login l;
+	struct stat st;
+	char want[256];
+
+	service("");
+	login_open(&l, user, ":0.0", PAM_SUCCESS);
+	assert_int_equal(stat(seatfile, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(st.st_uid, geteuid());
+	const char *s = slurp(seatfile);
+	assert_non_null(s);
+	snprintf(want, sizeof(want), "\nuser=%s\nuid=%u\ntty=:0.0\nservice=ss-test\n", user, (unsigned)geteuid());
+	assert_non_null(strstr(s, want));
+	snprintf(want, sizeof(want), "\npid=%ld\n", (long)getpid());
+	assert_non_null(strstr(s, want));
+	assert_non_null(strstr(s, "\nmode=host\n"));
+	login_close(&l);
+	/* closed: the record is gone, and in host mode nothing was started */
+	assert_int_equal(access(seatfile, F_OK), -1);
+	assert_null(helper_ran(1000));
+}
+
+static void close_in_vm_mode_starts_the_switch_back(void **state)
+{
+	(void)state;
+	struct login l;
+
+	service("debug");
+	journal("done", "vm");
+	setenv("SS_CANARY", "from-the-display-manager", 1);
+	login_open(&l, user, ":0", PAM_SUCCESS);
+	assert_non_null(strstr(slurp(seatfile), "\nmode=vm\n"));
+	login_close(&l);
+	const char *log = helper_ran(5000);
+	assert_non_null(log);
+	/* fixed arguments, and not one variable of ours (rule 20) */
+	assert_non_null(strstr(log, "args: host --detach\n"));
+	assert_null(strstr(log, "SS_CANARY"));
+	assert_null(strstr(log, "env: PATH="));
+	assert_null(strstr(log, "env: HOME="));
+	unsetenv("SS_CANARY");
+}
+
+static void close_after_a_return_by_other_means_does_nothing(void **state)
+{
+	(void)state;
+	struct login l;
+
+	service("");
+	journal("done", "vm");
+	login_open(&l, user, ":0", PAM_SUCCESS);
+	journal("done", "host"); /* someone ran session-switch host meanwhile */
+	login_close(&l);
+	assert_null(helper_ran(1000));
+}
+
+static void no_return_and_unknown_options(void **state)
+{
+	(void)state;
+	struct login l;
+
+	/* an unknown option is logged, never fatal */
+	service("bogus=1 --debug no_return");
+	journal("done", "vm");
+	login_open(&l, user, ":0", PAM_SUCCESS);
+	assert_int_equal(access(seatfile, F_OK), 0);
+	login_close(&l);
+	assert_null(helper_ran(1000));
+}
+
+static void not_a_seat_login(void **state)
+{
+	(void)state;
+	struct login l;
+
+	service("");
+	/* su or login on a text console: ignored, and the login goes on */
+	login_open(&l, user, "/dev/tty1", PAM_SUCCESS);
+	assert_int_equal(access(seatfile, F_OK), -1);
+	login_close(&l);
+	login_open(&l, user, NULL, PAM_SUCCESS);
+	assert_int_equal(access(seatfile, F_OK), -1);
+	login_close(&l);
+	login_open(&l, user, ":0; rm -rf /", PAM_SUCCESS);
+	assert_int_equal(access(seatfile, F_OK), -1);
+	login_close(&l);
+}
+
+static void odd_user_names(void **state)
+{
+	(void)state;
+	struct login l;
+
+	service("");
+	login_open(&l, "no-such-user-ss", ":0", PAM_SUCCESS);
+	assert_int_equal(access(seatfile, F_OK), -1);
+	login_close(&l);
+	login_open(&l, "../../etc/passwd", ":0", PAM_SUCCESS);
+	assert_int_equal(access(seatfile, F_OK), -1);
+	login_close(&l);
+	login_open(&l, "root\nuser=root", ":0", PAM_SUCCESS);
+	assert_int_equal(access(seatfile, F_OK), -1);
+	login_close(&l);
+}
+
+static void missing_or_broken_helper(void **state)
+{
+	(void)state;
+	struct login l;
+	long t0;
+
+	service("");
+	journal("done", "vm");
+	/* missing */
+	unlink(helper);
+	login_open(&l, user, ":0", PAM_SUCCESS);
+	login_close(&l);
+	/* not executable */
+	put(helper, "#!/bin/sh\nexit 0\n", 0644);
+	login_open(&l, user, ":0", PAM_SUCCESS);
+	login_close(&l);
+	/* hangs: the module does not wait for it (rule 19); a module that
+	   waited would take the helper's 30 s */
+	put(helper, "#!/bin/sh\nexec sleep 30\n", 0755);
+	login_open(&l, user, ":0", PAM_SUCCESS);
+	t0 = now_ms();
+	login_close(&l);
+	assert_true(now_ms() - t0 < 10000);
+	sh("pkill -f '^sleep 30$' || true");
+	/* fails at once */
+	put(helper, "#!/bin/sh\nexit 1\n", 0755);
+	login_open(&l, user, ":0", PAM_SUCCESS);
+	login_close(&l);
+}
+
+static void unusable_run_directory(void **state)
+{
+	(void)state;
+	struct login l;
+
+	service("");
+	/* a file where the directory should be */
+	put(rundir, "not a directory\n", 0644);
+	login_open(&l, user, ":0", PAM_SUCCESS);
+	login_close(&l);
+	assert_string_equal(slurp(rundir), "not a directory\n");
+	unlink(rundir);
+	/* a directory others may write into: not trusted */
+	assert_int_equal(mkdir(rundir, 0777), 0);
+	assert_int_equal(chmod(rundir, 0777), 0);
+	login_open(&l, user, ":0", PAM_SUCCESS);
+	assert_int_equal(access(seatfile, F_OK), -1);
+	login_close(&l);
+	rmdir(rundir);
+	/* a directory owned by somebody else (only root can make one) */
+	if (geteuid() == 0) {
+		assert_int_equal(mkdir(rundir, 0700), 0);
+		assert_int_equal(chown(rundir, 65534, 65534), 0);
+		login_open(&l, user, ":0", PAM_SUCCESS);
+		assert_int_equal(access(seatfile, F_OK), -1);
+		login_close(&l);
+		rmdir(rundir);
+	}
+}
+
+static void planted_record_is_not_removed_or_trusted(void **state)
+{
+	(void)state;
+	struct login l;
+
+	service("");
+	login_open(&l, user, ":0", PAM_SUCCESS);
+	/* another login replaced the record meanwhile: ours must not delete it */
+	char text[512];
+	snprintf(text, sizeof(text), "user=%s\nuid=%u\ntty=:1\nservice=slim\ntime=1\npid=1\nstart=1\nmode=host\n",
+		 user, (unsigned)geteuid());
+	put(seatfile, text, 0600);
+	login_close(&l);
+	assert_string_equal(slurp(seatfile), text);
+}
+
+/* Only the two pam_sm_* functions leave either build (module.map). */
+static void exports_only_pam_sm(void **state)
+{
+	(void)state;
+	static const char *const inside[] = { "seat_parse", "seat_save", "journal_load", "ss_fail", "config_parse",
+					      "rundir_open", "sysroot_open_real", "mode_str", "start_helper",
+					      "pam_sm_authenticate", "pam_sm_setcred", "pam_sm_acct_mgmt",
+					      "pam_sm_chauthtok" };
+	const char *which[] = { "pam/.libs/pam_session_switch.so", "tests/pam/.libs/pam_session_switch_test.so" };
+	for (size_t w = 0; w < 2; w++) {
+		char path[700];
+		snprintf(path, sizeof(path), "%s/%s", getenv("SS_BUILDDIR"), which[w]);
+		void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+		if (!h)
+			fail_msg("dlopen %s: %s", path, dlerror());
+		assert_non_null(dlsym(h, "pam_sm_open_session"));
+		assert_non_null(dlsym(h, "pam_sm_close_session"));
+		for (size_t i = 0; i < sizeof(inside) / sizeof(inside[0]); i++)
+			if (dlsym(h, inside[i]))
+				fail_msg("%s exports %s", which[w], inside[i]);
+		dlclose(h);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(open_records_the_seat_login, setup),
+		cmocka_unit_test_setup(close_in_vm_mode_starts_the_switch_back, setup),
+		cmocka_unit_test_setup(close_after_a_return_by_other_means_does_nothing, setup),
+		cmocka_unit_test_setup(no_return_and_unknown_options, setup),
+		cmocka_unit_test_setup(not_a_seat_login, setup),
+		cmocka_unit_test_setup(odd_user_names, setup),
+		cmocka_unit_test_setup(missing_or_broken_helper, setup),
+		cmocka_unit_test_setup(unusable_run_directory, setup),
+		cmocka_unit_test_setup(planted_record_is_not_removed_or_trusted, setup),
+		cmocka_unit_test(exports_only_pam_sm),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
