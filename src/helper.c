@@ -143,7 +143,33 @@ struct out {
 	long total_ms;
 	const char *verb;
 	int rundir;
+	const struct sysroot *root;
 };
+
+/* A detached switch stops the display manager, and under systemd it was
+ * started inside that manager's unit (from PAM's close_session) or a
+ * session: stopping the unit kills its whole cgroup (KillMode=control-
+ * group), the switch with it, halfway.  So it first leaves for the root
+ * cgroup (v2, or systemd's v1 hierarchy), where no unit's stop reaches;
+ * before the fork, so that the child is out before the caller returns.
+ * Without cgroups there is nothing to leave. */
+static void leave_cgroup(const struct sysroot *root)
+{
+	static const char *const procs[] = { "/sys/fs/cgroup/cgroup.procs", "/sys/fs/cgroup/systemd/cgroup.procs" };
+	char pid[24];
+	int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+
+	for (size_t i = 0; i < sizeof(procs) / sizeof(procs[0]); i++) {
+		int fd = sysroot_openat(root, procs[i], O_WRONLY);
+		if (fd < 0)
+			continue;
+		if (write(fd, pid, (size_t)n) != n)
+			audit(LOG_WARNING, "cannot leave the caller's cgroup (%s: %s): stopping the display "
+					   "manager's unit may stop this switch too", procs[i], strerror(errno));
+		close(fd);
+		return;
+	}
+}
 
 /* --detach, once the checks have passed: the parent reports that the
  * switch goes on and exits; the child, in a session of its own, holds the
@@ -158,6 +184,7 @@ static int detach(void *arg, struct ss_error *e)
 	log = openat(o->rundir, "switch.log", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (log < 0)
 		return ss_fail(e, -errno, RUN_DIR "/switch.log: %s", strerror(errno));
+	leave_cgroup(o->root);
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
@@ -378,12 +405,13 @@ int main(int argc, char **argv)
 	so.arg = &out;
 	out.verb = verbs[verb];
 	out.rundir = rundir;
+	out.root = &m.root;
 	if (detached)
 		so.before_change = detach;
 	/* The one-shot auto-login: only for the seat user themself, asking
 	 * for vm within the window after their login (DESIGN.md step 3). */
-	if (verb == VERB_VM && seated && conf.login_auto && seat.mode == MODE_HOST &&
-	    (long long)time(NULL) - seat.time <= conf.login_window && seat.time <= (long long)time(NULL))
+	if (verb == VERB_VM && seated &&
+	    seat_may_autologin(&seat, conf.login_auto, conf.login_window, (long long)time(NULL)))
 		so.login_user = seat.user;
 	if (out.json) {
 		json_init(&out.j, stdout);
@@ -400,6 +428,8 @@ int main(int argc, char **argv)
 	     EX_ROLLED_BACK : EX_RECOVER;
 	if (rc != EX_OK)
 		fprintf(stderr, "session-switch: %s\n", e.msg);
+	else if (detached) /* the log's last line says how it ended */
+		fprintf(stderr, "session-switch: switched to %s\n", verbs[verb]);
 	if (out.json) {
 		json_end_array(&out.j);
 		json_kstring(&out.j, "result", res == SWITCH_OK ? "ok" : res == SWITCH_REFUSED ? "refused" :

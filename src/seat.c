@@ -245,3 +245,8 @@ bool seat_alive(const struct sysroot *sr, const struct seat_login *s)
 	unsigned long long start;
 	return proc_start_time(sr, s->pid, &start) == 0 && start == s->start;
 }
+
+bool seat_may_autologin(const struct seat_login *s, bool auto_on, int window, long long now)
+{
+	return auto_on && s->mode == MODE_HOST && s->time <= now && now - s->time <= window;
+}

@@ -55,4 +55,9 @@ int proc_start_time(const struct sysroot *sr, pid_t pid, unsigned long long *sta
  * authorises nobody. */
 bool seat_alive(const struct sysroot *sr, const struct seat_login *s);
 
+/* The one-shot auto-login after a switch to vm that this seat user asked
+ * for: [login] auto on, the login made in host mode, and the request
+ * within `window` seconds of it (a record from the future is not). */
+bool seat_may_autologin(const struct seat_login *s, bool auto_on, int window, long long now);
+
 #endif

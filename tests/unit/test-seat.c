@@ -152,6 +152,18 @@ static void alive_only_while_the_same_process(void **state)
 	sysroot_close(&sr);
 }
 
+static void autologin_only_once_in_the_window(void **state)
+{
+	struct seat_login s = sample(); /* logged in at 1764050000, host mode */
+	assert_true(seat_may_autologin(&s, true, 120, s.time + 3));
+	assert_true(seat_may_autologin(&s, true, 120, s.time + 120));
+	assert_false(seat_may_autologin(&s, true, 120, s.time + 121));
+	assert_false(seat_may_autologin(&s, true, 120, s.time - 5)); /* from the future */
+	assert_false(seat_may_autologin(&s, false, 120, s.time + 3));
+	s.mode = MODE_VM; /* a login on the iGPU asking again */
+	assert_false(seat_may_autologin(&s, true, 120, s.time + 3));
+}
+
 static void login_keys(void **state)
 {
 	struct ss_config c;
@@ -238,6 +250,7 @@ int main(void)
 		cmocka_unit_test(parse_refuses),
 		cmocka_unit_test(save_load_remove),
 		cmocka_unit_test(alive_only_while_the_same_process),
+		cmocka_unit_test(autologin_only_once_in_the_window),
 		cmocka_unit_test(login_keys),
 		cmocka_unit_test(autologin_variant),
 		cmocka_unit_test(select_login_then_plain),
