@@ -316,6 +316,9 @@ int main(int argc, char **argv)
 				"(make install as root does that)\n");
 		return EX_REFUSED;
 	}
+	/* The seat login is read before the caller is shut out (rule 5's
+	 * setresuid below), so the one change that may come first is the
+	 * creation of RUN_DIR itself: root's, 0700, empty. */
 	rundir = rundir_open(&e);
 	if (rundir < 0) {
 		fprintf(stderr, "session-switch: %s\n", e.msg);
