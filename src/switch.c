@@ -363,30 +363,12 @@ static struct pci_addr mode_gpu(const struct ctx *c, enum mode m)
 	return t->igpu;
 }
 
-struct drm_cond {
-	const struct sysroot *sr;
-	struct pci_addr gpu;
-};
-
-/* Its DRM card is registered (a driver may do that after its probe). */
-static bool has_drm_card(void *arg)
-{
-	struct drm_cond *d = arg;
-	struct pci_list l;
-	bool found = false;
-	if (pci_scan(d->sr, &l, NULL) < 0)
-		return false;
-	const struct pci_dev *p = pci_find(&l, &d->gpu);
-	found = p && p->drm_card[0];
-	pci_list_free(&l);
-	return found;
-}
-
 /* DESIGN.md steps 7 and 8: the new GPU drives a connected display, then X
  * comes up on it, confirmed from outside. */
 static int display_up(struct ctx *c, enum mode to, struct ss_error *e)
 {
-	struct drm_cond dc = { &c->m->root, mode_gpu(c, to) };
+	/* its DRM card registered (a driver may do that after its probe) */
+	struct card_cond dc = { &c->m->root, mode_gpu(c, to), false, true };
 	struct drm_probe probe;
 	char info[256];
 	long s = kwait_now_ms();
@@ -395,13 +377,13 @@ static int display_up(struct ctx *c, enum mode to, struct ss_error *e)
 	c->devstep++;
 	r = 0;
 	inject(c, e, &r);
-	if (r == 0 && kwait_until(&c->kw, has_drm_card, &dc, c->o->wait_timeout_ms) < 0) {
+	if (r == 0 && kwait_until(&c->kw, cards_back, &dc, c->o->wait_timeout_ms) < 0) {
 		char g[PCI_ADDR_LEN];
-		pci_addr_format(&dc.gpu, g);
+		pci_addr_format(&dc.addr, g);
 		r = ss_fail(e, -ENODEV, "the GPU at %s has no DRM device: is its kernel driver loaded?", g);
 	}
 	if (r == 0 && (r = drm_probe_all(&probe, e)) == 0)
-		r = drm_probe_require_display(&probe, &dc.gpu, e);
+		r = drm_probe_require_display(&probe, &dc.addr, e);
 	report(c, "display", "drm_probe", NULL, mode_str(to), kwait_now_ms() - s, r, r ? e->msg : NULL);
 	if (r < 0)
 		return r;
@@ -409,7 +391,7 @@ static int display_up(struct ctx *c, enum mode to, struct ss_error *e)
 	c->devstep++;
 	inject(c, e, &r);
 	if (r == 0)
-		r = display_start(&c->m->conf, &c->m->root, &dc.gpu, c->o->wait_timeout_ms * 3, info, sizeof(info), e);
+		r = display_start(&c->m->conf, &c->m->root, &dc.addr, c->o->wait_timeout_ms * 3, info, sizeof(info), e);
 	if (r == 1) {
 		/* [display] manager = none: X is started by the user. */
 		fprintf(stderr, "session-switch: the devices are switched; start X yourself now (startx)\n");

@@ -43,6 +43,22 @@ static bool is_ours(const struct sysroot *sr, const char *path, bool *exists)
 	return n >= 0 && strstr(head, SS_MARKER) != NULL;
 }
 
+/* Remove path if session-switch wrote it; anything else stays. */
+static void remove_ours(const struct sysroot *sr, const char *path)
+{
+	const char *base;
+	bool exists;
+	int dfd;
+
+	if (!is_ours(sr, path, &exists))
+		return;
+	dfd = sysroot_parent(sr, path, &base);
+	if (dfd >= 0) {
+		unlinkat(dfd, base, 0);
+		close(dfd);
+	}
+}
+
 static void add_file(const struct machine *m, struct variant_set *v, const char *path, char *text,
 		     const char *link)
 {
@@ -223,16 +239,9 @@ int variant_undo(const struct machine *m, struct ss_error *e)
 		if (r < 0)
 			return ss_fail(e, -errno, "restoring %s: %s", SLIM_CONF, strerror(errno));
 	}
-	for (size_t i = 0; i < v.n; i++) {
-		bool exists;
-		if (!v.f[i].text || !is_ours(&m->root, v.f[i].path, &exists))
-			continue; /* only what we wrote */
-		dfd = sysroot_parent(&m->root, v.f[i].path, &base);
-		if (dfd >= 0) {
-			unlinkat(dfd, base, 0);
-			close(dfd);
-		}
-	}
+	for (size_t i = 0; i < v.n; i++)
+		if (v.f[i].text)
+			remove_ours(&m->root, v.f[i].path);
 	variant_free(&v);
 	return 0;
 }
@@ -255,16 +264,8 @@ static void drop_login_variants(const struct sysroot *sr)
 {
 	for (int mode = MODE_HOST; mode <= MODE_VM; mode++) {
 		char path[64];
-		bool exists;
 		snprintf(path, sizeof(path), "%s.%s" LOGIN_SUFFIX, SLIM_CONF, mode_str(mode));
-		if (is_ours(sr, path, &exists)) {
-			const char *base;
-			int dfd = sysroot_parent(sr, path, &base);
-			if (dfd >= 0) {
-				unlinkat(dfd, base, 0);
-				close(dfd);
-			}
-		}
+		remove_ours(sr, path);
 	}
 }
 
