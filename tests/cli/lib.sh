@@ -1,7 +1,7 @@
 # Helpers for the command-line tests: run the built session-switch on a
 # recorded tree and check its exit code, output and JSON.
 set -u
-SS="${SS_BUILDDIR:?run through make check}/src/session-switch"
+SS="${SS_BUILDDIR:?run through make check}/src/cli/session-switch"
 DATA="${SS_TESTDATA:?run through make check}"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT

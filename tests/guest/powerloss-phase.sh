@@ -7,7 +7,7 @@
 . "$SRCDIR/lib.sh"
 mkdir -p "$OUT/state" /var/lib/session-switch
 mount --bind "$OUT/state" /var/lib/session-switch || { fail "cannot bind the state"; finish; }
-T=$BUILDDIR/src/session-switch-helper-test
+T=$BUILDDIR/src/helper/session-switch-helper-test
 case "$1" in
 cut)
 	if [ -n "${4:-}" ]; then $SS "$4"; assert_eq "switch to $4 first" 0 $?; fi
