@@ -16,7 +16,7 @@
 
 static int parse_driver(const char *v, char *out, const char *name, int line, struct ss_error *e)
 {
-	if (v[0] && !config_valid_driver(v))
+	if (v[0] && !pci_driver_name_valid(v))
 		return BAD("%s:%d: \"%s\" is not a driver name", name, line, v);
 	snprintf(out, PCI_DRIVER_LEN, "%s", v);
 	return 0;
@@ -59,6 +59,44 @@ static int parse_fn(char *v, struct journal *j, const char *name, int line, stru
 	return 0;
 }
 
+/* A step's words are from a fixed alphabet: the journal is root's, but a
+ * damaged one must not smuggle a path or a control character into the
+ * helper's messages or its step lookup. */
+static bool step_word(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	bool ok = n > 0 && n < max;
+
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		     strchr("_-.:!", s[i]) != NULL;
+	return ok;
+}
+
+/* step=NAME DEVICE VALUE, "-" for an empty field */
+static int parse_step(char *v, struct journal *j, const char *name, int line, struct ss_error *e)
+{
+	char *f[3], *save = NULL;
+	struct journal_step *s;
+	struct pci_addr a;
+
+	f[0] = strtok_r(v, " ", &save);
+	f[1] = strtok_r(NULL, " ", &save);
+	f[2] = strtok_r(NULL, " ", &save);
+	if (!f[2] || strtok_r(NULL, " ", &save))
+		return BAD("%s:%d: step= needs a name, a device and a value", name, line);
+	if (!step_word(f[0], JOURNAL_STEP_NAME) || (strcmp(f[1], "-") && !pci_addr_parse_strict(f[1], &a)) ||
+	    (strcmp(f[2], "-") && !step_word(f[2], PCI_DRIVER_LEN)))
+		return BAD("%s:%d: step= \"%s %s %s\" is not a step", name, line, f[0], f[1], f[2]);
+	if (j->nsteps == JOURNAL_MAX_STEPS)
+		return BAD("%s:%d: too many steps", name, line);
+	s = &j->step[j->nsteps++];
+	snprintf(s->name, sizeof(s->name), "%s", f[0]);
+	snprintf(s->device, sizeof(s->device), "%s", strcmp(f[1], "-") ? f[1] : "");
+	snprintf(s->value, sizeof(s->value), "%s", strcmp(f[2], "-") ? f[2] : "");
+	return 0;
+}
+
 int journal_parse(const char *text, const char *name, struct journal *j, struct ss_error *e)
 {
 	struct kvlines kv;
@@ -66,12 +104,14 @@ int journal_parse(const char *text, const char *name, struct journal *j, struct 
 	int seen = 0, r;
 
 	memset(j, 0, sizeof(*j));
+	j->reached = -1;
 	kvlines_init(&kv, text, name);
 	while ((r = kvlines_next(&kv, &line, &eq, e)) > 0) {
 		int lineno = kv.lineno;
 		if (strcmp(line, "version") == 0) {
-			if (strcmp(eq, "1") != 0)
+			if (strcmp(eq, "1") != 0 && strcmp(eq, "2") != 0)
 				return BAD("%s:%d: journal version %s is not understood", name, lineno, eq);
+			j->version = eq[0] - '0';
 			seen |= 1;
 		} else if (strcmp(line, "state") == 0) {
 			if (strcmp(eq, "pending") == 0)
@@ -107,14 +147,26 @@ int journal_parse(const char *text, const char *name, struct journal *j, struct 
 		} else if (strcmp(line, "fn") == 0) {
 			if (parse_fn(eq, j, name, lineno, e) < 0)
 				return -EINVAL;
+		} else if (strcmp(line, "step") == 0 && j->version == 2) {
+			if (parse_step(eq, j, name, lineno, e) < 0)
+				return -EINVAL;
+		} else if (strcmp(line, "reached") == 0 && j->version == 2) {
+			char *end;
+			long v = strtol(eq, &end, 10);
+			if (*end || end == eq || v < -1 || v >= JOURNAL_MAX_STEPS)
+				return BAD("%s:%d: reached= needs a step number", name, lineno);
+			j->reached = (int)v;
+			seen |= 16;
 		} else {
 			return BAD("%s:%d: unknown key \"%s\"", name, lineno, line);
 		}
 	}
 	if (r < 0)
 		return r;
-	if (seen != 15 || j->n == 0)
+	if ((seen & 15) != 15 || j->n == 0)
 		return BAD("%s: incomplete (needs version, state, from, to and fn lines)", name);
+	if (j->version == 2 && (!(seen & 16) || j->reached >= (int)j->nsteps))
+		return BAD("%s: reached= is missing or names no step", name);
 	return 0;
 }
 
@@ -137,7 +189,7 @@ int journal_load(const struct sysroot *sr, struct journal *j, struct ss_error *e
 
 int journal_save(int dirfd, const struct journal *j, struct ss_error *e)
 {
-	char buf[4096];
+	char buf[8192];
 	size_t used = 0;
 	int fd, w;
 
@@ -149,8 +201,9 @@ int journal_save(int dirfd, const struct journal *j, struct ss_error *e)
 		used += (size_t)w;                                                         \
 	} while (0)
 	PUT("# session-switch journal: written before every change; read by session-switch recover\n");
-	PUT("version=1\nstate=%s\nfrom=%s\nto=%s\nuid=%u\nstarted=%lld\n",
-	    j->state == JOURNAL_PENDING ? "pending" : "done", mode_str(j->from), mode_str(j->to),
+	/* A journal without steps says what a version 1 journal says. */
+	PUT("version=%d\nstate=%s\nfrom=%s\nto=%s\nuid=%u\nstarted=%lld\n",
+	    j->nsteps ? 2 : 1, j->state == JOURNAL_PENDING ? "pending" : "done", mode_str(j->from), mode_str(j->to),
 	    (unsigned)j->uid, j->started);
 	if (j->has_bridge) {
 		char b[PCI_ADDR_LEN];
@@ -163,6 +216,12 @@ int journal_save(int dirfd, const struct journal *j, struct ss_error *e)
 		PUT("fn=%s before=%s after=%s host=%s had=%s\n", a, j->fn[i].before, j->fn[i].after, j->fn[i].host,
 		    j->fn[i].had);
 	}
+	for (size_t i = 0; i < j->nsteps; i++) {
+		const struct journal_step *s = &j->step[i];
+		PUT("step=%s %s %s\n", s->name, s->device[0] ? s->device : "-", s->value[0] ? s->value : "-");
+	}
+	if (j->nsteps)
+		PUT("reached=%d\n", j->reached);
 #undef PUT
 	fd = openat(dirfd, JOURNAL_FILE ".new", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)

@@ -1,8 +1,11 @@
 /* The switch journal: what each function was bound to, what it is being
- * moved to, and whether the switch finished.  Written durably before every
- * change (write, fsync, rename, fsync of the directory), so that after a
- * crash or power loss `recover` knows exactly what to undo, and so that the
- * journal, not PAM, says which mode the machine is in (DESIGN.md). */
+ * moved to, the steps of the switch and how far it got, and whether it
+ * finished.  Written durably before every step that has something to undo
+ * (write, fsync, rename, fsync of the directory), so that after a crash or
+ * power loss `recover` undoes exactly the steps that were begun, in
+ * reverse; and so that the journal, not PAM, says which mode the machine is
+ * in (doc/design.md).  Version 1 journals (no steps) are still read: their
+ * recover undoes every step a switch can have. */
 #ifndef SS_JOURNAL_H
 #define SS_JOURNAL_H
 
@@ -10,7 +13,6 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "conf.h"
 #include "error.h"
 #include "mode.h"
 #include "pci.h"
@@ -21,7 +23,19 @@
 #endif
 #define JOURNAL_FILE "journal"
 
+#define JOURNAL_MAX_STEPS 80
+#define JOURNAL_STEP_NAME 24
+
 enum jstate { JOURNAL_PENDING, JOURNAL_DONE };
+
+/* One row of the switch's table: its kind by name (the helper's step
+ * table decides what a name means), the function it acts on and its
+ * argument (a driver, a mode, a user name), each "" when none. */
+struct journal_step {
+	char name[JOURNAL_STEP_NAME];
+	char device[PCI_ADDR_LEN];
+	char value[PCI_DRIVER_LEN];
+};
 
 struct journal_fn {
 	struct pci_addr addr;
@@ -41,6 +55,10 @@ struct journal {
 	struct pci_addr bridge;
 	struct journal_fn fn[SS_MAX_FUNCS];
 	size_t n;
+	int version;                 /* 1: no steps recorded (an older helper wrote it) */
+	struct journal_step step[JOURNAL_MAX_STEPS];
+	size_t nsteps;
+	int reached;                 /* the last step begun, -1 before the first */
 };
 
 /* -ENOENT when there is none; -EINVAL with "file:line: ..." when damaged. */

@@ -11,7 +11,6 @@
 #include "pciaddr.h"
 #include "sysroot.h"
 
-#define PCI_DRIVER_LEN 64
 
 struct pci_dev {
 	struct pci_addr addr;

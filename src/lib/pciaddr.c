@@ -100,3 +100,14 @@ bool pci_addr_same_slot(const struct pci_addr *a, const struct pci_addr *b)
 {
 	return a->domain == b->domain && a->bus == b->bus && a->dev == b->dev;
 }
+
+bool pci_driver_name_valid(const char *s)
+{
+	size_t n = strlen(s);
+	bool ok = n > 0 && n < PCI_DRIVER_LEN;
+
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		     s[i] == '_' || s[i] == '-';
+	return ok;
+}

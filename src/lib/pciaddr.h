@@ -6,6 +6,9 @@
 #include <stdbool.h>
 
 #define PCI_ADDR_LEN 13 /* "dddd:bb:dd.f" + NUL */
+#define PCI_DRIVER_LEN 64
+/* The functions one switch moves, at most (a card has four since Turing). */
+#define SS_MAX_FUNCS 8
 
 struct pci_addr {
 	unsigned domain; /* 0..0xffff */
@@ -21,5 +24,7 @@ bool pci_addr_parse_user(const char *s, struct pci_addr *a);
 void pci_addr_format(const struct pci_addr *a, char out[PCI_ADDR_LEN]);
 int pci_addr_cmp(const struct pci_addr *a, const struct pci_addr *b);
 bool pci_addr_same_slot(const struct pci_addr *a, const struct pci_addr *b);
+/* A driver or module name as the kernel has them: [A-Za-z0-9_-], 1..63. */
+bool pci_driver_name_valid(const char *s);
 
 #endif

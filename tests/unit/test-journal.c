@@ -82,7 +82,18 @@ static void damaged(void **state)
 	static const struct {
 		const char *text, *want;
 	} cases[] = {
-		{ "version=2\n", "version 2" },
+		{ "version=3\n", "version 3" },
+		{ "version=1\nstep=variant - -\n", "j:2: unknown key" },
+		{ "version=2\nstate=done\nfrom=host\nto=vm\nfn=0000:01:00.0 before= after= host=\nstep=unbind 0000:01:00.0\n",
+		  "j:6: step= needs a name, a device and a value" },
+		{ "version=2\nstep=../x - -\n", "j:2: step= \"../x - -\" is not a step" },
+		{ "version=2\nstep=unbind 01:00.0 -\n", "is not a step" },
+		{ "version=2\nstep=variant - a/b\n", "is not a step" },
+		{ "version=2\nreached=x\n", "j:2: reached= needs a step number" },
+		{ "version=2\nstate=done\nfrom=host\nto=vm\nfn=0000:01:00.0 before= after= host=\nstep=unbind 0000:01:00.0 -\n",
+		  "reached= is missing" },
+		{ "version=2\nstate=done\nfrom=host\nto=vm\nfn=0000:01:00.0 before= after= host=\nstep=unbind 0000:01:00.0 -\n"
+		  "reached=1\n", "names no step" },
 		{ "version=1\nstate=maybe\n", "j:2: state must be" },
 		{ "version=1\nstate=done\nfrom=host\nto=vm\n", "incomplete" },
 		{ "version=1\nstate=done\nfrom=host\nto=vm\nfn=0000:01:00.0 before=x after=y\n", "j:5: fn= needs" },
@@ -98,6 +109,63 @@ static void damaged(void **state)
 		if (journal_parse(cases[i].text, "j", &j, &e) != -EINVAL || !fixture_contains(e.msg, cases[i].want))
 			fail_msg("case %zu", i);
 	}
+}
+
+/* The rows of a switch and how far it got survive the file; empty fields
+ * come back empty. */
+static void steps_round_trip(void **state)
+{
+	char root[] = "/tmp/ss-journal-XXXXXX", dir[160], p[200];
+	struct journal j = { 0 }, back;
+	struct sysroot sr;
+	struct ss_error e;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(dir, sizeof(dir), "%s/var/lib/session-switch", root);
+	snprintf(p, sizeof(p), "mkdir -p '%s'", dir);
+	assert_int_equal(system(p), 0);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	assert_true(dfd >= 0);
+	j.state = JOURNAL_PENDING;
+	j.to = MODE_VM;
+	j.fn[0] = (struct journal_fn){ A("0000:01:00.0"), "nvidia", "vfio-pci", "nvidia", "drm" };
+	j.n = 1;
+	j.step[0] = (struct journal_step){ "display_stop", "0000:01:00.0", "" };
+	j.step[1] = (struct journal_step){ "driver_override", "0000:01:00.0", "vfio-pci" };
+	j.step[2] = (struct journal_step){ "variant", "", "alice" };
+	j.nsteps = 3;
+	j.reached = 1;
+	assert_int_equal(journal_save(dfd, &j, &e), 0);
+	assert_int_equal(sysroot_open(&sr, root, &e), 0);
+	assert_int_equal(journal_load(&sr, &back, &e), 0);
+	assert_int_equal(back.version, 2);
+	assert_int_equal(back.nsteps, 3);
+	assert_int_equal(back.reached, 1);
+	assert_string_equal(back.step[0].name, "display_stop");
+	assert_string_equal(back.step[0].value, "");
+	assert_string_equal(back.step[1].device, "0000:01:00.0");
+	assert_string_equal(back.step[1].value, "vfio-pci");
+	assert_string_equal(back.step[2].device, "");
+	assert_string_equal(back.step[2].value, "alice");
+	close(dfd);
+	sysroot_close(&sr);
+	snprintf(p, sizeof(p), "rm -rf '%s'", root);
+	assert_int_equal(system(p), 0);
+}
+
+/* A journal of the first helper (no steps) is read as version 1. */
+static void version1_read(void **state)
+{
+	struct journal j;
+	struct ss_error e;
+
+	(void)state;
+	assert_int_equal(journal_parse("version=1\nstate=pending\nfrom=host\nto=vm\n"
+				       "fn=0000:01:00.0 before=nvidia after=vfio-pci host=nvidia\n", "j", &j, &e), 0);
+	assert_int_equal(j.version, 1);
+	assert_int_equal(j.nsteps, 0);
+	assert_int_equal(j.reached, -1);
 }
 
 static void none_yet(void **state)
@@ -117,6 +185,8 @@ int main(void)
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(damaged),
 		cmocka_unit_test(none_yet),
+		cmocka_unit_test(steps_round_trip),
+		cmocka_unit_test(version1_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
