@@ -8,17 +8,8 @@
 
 #include "machine.h"
 #include "mode.h"
+#include "outcome.h"
 
-/* Exit codes, documented in --help and the README. */
-enum {
-	EXIT_OK = 0,
-	EXIT_REFUSED = 1,   /* refused, or a check failed: nothing changed */
-	EXIT_USAGE = 2,
-	EXIT_CONFIG = 3,
-	EXIT_ROLLED_BACK = 4,
-	EXIT_RECOVER = 5,
-	EXIT_BUSY = 6,
-};
 
 int cli_groups(const struct machine *m, bool json);
 int cli_doctor(const struct machine *m, bool json);

@@ -43,14 +43,9 @@ static void usage(FILE *out)
 		"                 (progress in /run/session-switch/switch.log and syslog)\n"
 		"  -h, --help     this text;  -V, --version\n"
 		"\n"
-		"Exit status:\n"
-		"  0  success\n"
-		"  1  refused, or a check failed; nothing was changed\n"
-		"  2  usage error\n"
-		"  3  configuration error (the message names file and line)\n"
-		"  4  the switch failed and was rolled back\n"
-		"  5  the switch failed and was left for `session-switch recover`\n"
-		"  6  busy: another switch is running\n");
+		"Exit status:\n");
+	for (int c = 0; c <= EXIT_MAX; c++)
+		fprintf(out, "  %d  %s\n", c, outcome_of(c)->meaning);
 }
 
 static int fail_json(bool json, int code, const char *msg)

@@ -1,46 +1,34 @@
-/* Threat model: runs as root inside the setuid helper, for a user who may
+/* The switch transaction (doc/design.md, "A switch, step by step"): the
+ * preflight, then a table of steps (step.h) run row by row, each journalled
+ * before it runs when it has something new to undo; on any failure the
+ * rows begun are undone in reverse, and `recover` does the same from the
+ * journal after a crash.
+ *
+ * Threat model: runs as root inside the setuid helper, for a user who may
  * only choose *that* the machine switches.  Everything it touches comes from
- * the root-owned configuration or from detection, never from the caller.
- * It MUST leave the machine either switched, or back where it started, or
- * (when even the rollback fails, or it is killed) with a pending journal
- * that `recover` can act on (SECURITY.md rule 16): the journal is written
- * durably before the first change. */
+ * the root-owned configuration, detection or the root-owned journal, never
+ * from the caller.  It MUST leave the machine either switched, or back where
+ * it started, or (when even the rollback fails, or it is killed) with a
+ * pending journal from which `recover` can finish: the journal names every
+ * row and how far the switch got, and it is durable before the row it
+ * covers begins (doc/security.md rule 16).  The fault hook of
+ * switch_opts is NULL in the installed helper. */
 #include "config.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <sys/reboot.h>
-#include <syslog.h>
-
 #include "audit.h"
-#include "holders.h"
-#include "kwait.h"
-#include "pciop.h"
-#include "spawn.h"
 #include "display.h"
-#include "drm_probe.h"
-#include "switch.h"
-#include "variant.h"
+#include "holders.h"
+#include "step.h"
 
-struct ctx {
-	const struct machine *m;
-	const struct switch_opts *o;
-	struct pciop op;
-	struct kwait kw;
-	int jdir;
-	struct journal j;
-	int devstep;                     /* device steps begun, for fault injection */
-	char satisfied[SS_MAX_FUNCS][PCI_ADDR_LEN]; /* already on the override's driver */
-	size_t nsatisfied;
-};
-
-static void report(struct ctx *c, const char *phase, const char *action, const char *dev, const char *value,
-		   long ms, int result, const char *detail)
+void step_report(struct ctx *c, const char *phase, const char *action, const char *dev, const char *value,
+		 long ms, int result, const char *detail)
 {
 	struct switch_report r = { phase, action, dev ? dev : "", value ? value : "", ms, result,
 				   detail ? detail : "" };
@@ -48,143 +36,16 @@ static void report(struct ctx *c, const char *phase, const char *action, const c
 		c->o->progress(c->o->arg, &r);
 }
 
-/* --- waiting on the kernel --------------------------------------------- */
+/* --- preflight: who holds the card ------------------------------------------ */
 
-struct drv_cond {
-	struct ctx *c;
-	const char *dev;
-	const char *want; /* a driver, "!vfio-pci" (any other), or "" (none) */
-};
-
-static bool driver_is(void *arg)
-{
-	struct drv_cond *d = arg;
-	char now[PCI_DRIVER_LEN];
-	if (pciop_driver(&d->c->op, d->dev, now, sizeof(now)) < 0)
-		return false;
-	if (d->want[0] == '!')
-		return now[0] && strcmp(now, d->want + 1) != 0;
-	return strcmp(now, d->want) == 0;
-}
-
-struct path_cond {
-	const struct sysroot *sr;
-	const char *path;
-};
-
-static bool path_exists(void *arg)
-{
-	struct path_cond *p = arg;
-	return sysroot_exists(p->sr, p->path);
-}
-
-struct dev_cond {
-	struct ctx *c;
-	const char *dev;
-};
-
-static bool dev_present(void *arg)
-{
-	struct dev_cond *d = arg;
-	return pciop_present(&d->c->op, d->dev);
-}
-
-static int wait_driver(struct ctx *c, const char *dev, const char *want, struct ss_error *e)
-{
-	struct drv_cond d = { c, dev, want };
-	if (kwait_until(&c->kw, driver_is, &d, c->o->wait_timeout_ms) == 0)
-		return 0;
-	char now[PCI_DRIVER_LEN] = "";
-	pciop_driver(&c->op, dev, now, sizeof(now));
-	if (want[0] == '!')
-		return ss_fail(e, -ETIMEDOUT, "%s: no driver other than %s took it within %d ms (now: %s); "
-			       "is its host driver loaded? name it in [host] drivers", dev, want + 1,
-			       c->o->wait_timeout_ms, now[0] ? now : "none");
-	return ss_fail(e, -ETIMEDOUT, "%s: not bound to %s within %d ms (now: %s)", dev, want[0] ? want : "no driver",
-		       c->o->wait_timeout_ms, now[0] ? now : "none");
-}
-
-/* --- the device steps -------------------------------------------------- */
-
-static bool is_satisfied(struct ctx *c, const char *dev)
-{
-	for (size_t i = 0; i < c->nsatisfied; i++)
-		if (strcmp(c->satisfied[i], dev) == 0)
-			return true;
-	return false;
-}
-
-/* A driver that is not registered (after a reboot, vfio-pci is not loaded
- * until someone asks) is loaded by its name: modprobe maps '-' and '_'.
- * The name comes from the configuration or the journal, both root's, and
- * was validated as a driver name. */
-static int ensure_driver(struct ctx *c, const char *drv, struct ss_error *e)
-{
-	char path[96];
-	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s", drv);
-	if (!drv[0] || sysroot_exists(&c->m->root, path))
-		return 0;
-	if (!config_valid_driver(drv))
-		return ss_fail(e, -EINVAL, "\"%s\" is not a driver name", drv);
-	char *argv[] = { "modprobe", (char *)drv, NULL };
-	int r = spawn_wait(MODPROBE_PATH, argv, c->o->wait_timeout_ms, e);
-	if (r != 0)
-		return ss_fail(e, r < 0 ? r : -ENOENT, "driver %s is not loaded and " MODPROBE_PATH
-			       " %s failed: is its module installed for this kernel?", drv, drv);
-	struct path_cond p = { &c->m->root, path };
-	if (kwait_until(&c->kw, path_exists, &p, c->o->wait_timeout_ms) < 0)
-		return ss_fail(e, -ETIMEDOUT, "module %s loaded but no PCI driver %s registered", drv, drv);
-	return 0;
-}
-
-static int do_step(struct ctx *c, const struct plan_step *s, struct ss_error *e)
-{
-	switch (s->kind) {
-	case STEP_MODPROBE:
-		return ensure_driver(c, s->value, e);
-	case STEP_REMOVE:
-		return pciop_remove(&c->op, s->device, e);
-	case STEP_RESCAN:
-		return pciop_rescan(&c->op, e);
-	case STEP_WAIT_DEVICE: {
-		struct dev_cond d = { c, s->device };
-		if (kwait_until(&c->kw, dev_present, &d, c->o->wait_timeout_ms) < 0)
-			return ss_fail(e, -ETIMEDOUT, "%s did not come back after the rescan within %d ms",
-				       s->device, c->o->wait_timeout_ms);
-		return 0;
-	}
-	case STEP_OVERRIDE:
-		if (s->value[0]) {
-			int r = ensure_driver(c, s->value, e);
-			if (r < 0)
-				return r;
-			/* Already on it (a rescan bound the host driver): nothing to
-			 * move; its unbind and probe are skipped. */
-			char now[PCI_DRIVER_LEN];
-			if (pciop_driver(&c->op, s->device, now, sizeof(now)) == 0 && strcmp(now, s->value) == 0 &&
-			    c->nsatisfied < SS_MAX_FUNCS)
-				snprintf(c->satisfied[c->nsatisfied++], PCI_ADDR_LEN, "%s", s->device);
-		}
-		return pciop_set_override(&c->op, s->device, s->value, e);
-	case STEP_UNBIND:
-		return is_satisfied(c, s->device) ? 0 : pciop_unbind(&c->op, s->device, e);
-	case STEP_PROBE:
-		return is_satisfied(c, s->device) ? 0 : pciop_probe(&c->op, s->device, e);
-	case STEP_WAIT_DRIVER:
-		return wait_driver(c, s->device, s->value, e);
-	}
-	return ss_fail(e, -EINVAL, "unknown step");
-}
-
-/* --- preflight ----------------------------------------------------------- */
-
-static int check_holders(struct ctx *c, enum mode to, int exclude_pid, struct ss_error *e)
+int switch_check_holders(struct ctx *c, enum mode to, int exclude_pid, struct ss_error *e)
 {
 	const struct target *t = &c->m->target;
-	char store[SS_MAX_FUNCS * 6][48];
+	char store[SS_MAX_FUNCS * 6][48], list[768] = "";
 	const char *prefixes[SS_MAX_FUNCS * 6 + 1];
 	struct holder h[HOLDERS_MAX];
-	size_t n = 0;
+	size_t n = 0, used = 0;
+	int found, kept = 0;
 
 	for (size_t i = 0; i < t->n; i++) {
 		const struct pci_dev *d = pci_find(&c->m->devs, &t->fn[i].addr);
@@ -209,37 +70,129 @@ static int check_holders(struct ctx *c, enum mode to, int exclude_pid, struct ss
 	 * exist only where it is loaded, and only for the discrete card. */
 	if (to == MODE_VM)
 		prefixes[n++] = "/dev/nvidia";
-	int found = holders_scan(&c->m->root, prefixes, n, h, HOLDERS_MAX);
-	/* The X server is stopped by the switch itself. */
-	int kept = 0;
-	for (int i = 0; i < found; i++)
+	found = holders_scan(&c->m->root, prefixes, n, h, HOLDERS_MAX);
+	for (int i = 0; i < found; i++) /* the X server is stopped by the switch itself */
 		if (h[i].pid != exclude_pid)
 			h[kept++] = h[i];
-	found = kept;
-	if (found <= 0)
-		return 0;
-	char list[768] = "";
-	size_t used = 0;
-	for (int i = 0; i < found; i++) {
+	for (int i = 0; i < kept; i++) {
 		char comm[32];
 		audit_clean(h[i].comm, comm, sizeof(comm));
-		int w = snprintf(list + used, sizeof(list) - used, "%s%s (pid %d) has %s open", i ? "; " : "",
-				 comm, (int)h[i].pid, h[i].node);
+		int w = snprintf(list + used, sizeof(list) - used, "%s%s (pid %d) has %s open", i ? "; " : "", comm,
+				 (int)h[i].pid, h[i].node);
 		if (w > 0 && (size_t)w < sizeof(list) - used)
 			used += (size_t)w;
 	}
+	if (kept <= 0)
+		return 0;
 	return ss_fail(e, -EBUSY, "the devices are in use: %s. Close those programs (session-switch never "
 		       "kills them) and try again", list);
 }
 
-/* --- journal --------------------------------------------------------------- */
+/* --- the table ------------------------------------------------------------------- */
 
-static int journal_begin(struct ctx *c, enum mode to, struct ss_error *e)
+static void add_row(struct ctx *c, const struct step_type *t, const char *dev, const char *value)
+{
+	struct journal_step *js = &c->j.step[c->j.nsteps];
+
+	if (c->j.nsteps == JOURNAL_MAX_STEPS)
+		return; /* plan_build caps the device rows well below this */
+	c->kind[c->j.nsteps++] = t;
+	snprintf(js->name, sizeof(js->name), "%s", t->name);
+	snprintf(js->device, sizeof(js->device), "%s", dev ? dev : "");
+	snprintf(js->value, sizeof(js->value), "%s", value ? value : "");
+}
+
+static const struct step_type *const device_kinds[] = {
+	[STEP_MODPROBE] = &step_modprobe, [STEP_REMOVE] = &step_remove,     [STEP_RESCAN] = &step_rescan,
+	[STEP_WAIT_DEVICE] = &step_wait_device, [STEP_OVERRIDE] = &step_override, [STEP_UNBIND] = &step_unbind,
+	[STEP_PROBE] = &step_probe,       [STEP_WAIT_DRIVER] = &step_wait_driver,
+};
+
+/* The rows of a switch to `to`, in order: X stops before anything moves
+ * under it; the devices move as the plan says; the variant is selected; the
+ * new GPU is probed and X starts on it; the one-shot login is withdrawn;
+ * on the way back, the cards the host drivers make are waited for. */
+static void table_build(struct ctx *c, const struct plan *p, enum mode to, const char *login)
+{
+	bool dm = display_managed(&c->m->conf);
+	char from_gpu[PCI_ADDR_LEN], to_gpu[PCI_ADDR_LEN];
+	struct pci_addr g;
+
+	g = step_mode_gpu(c, to == MODE_VM ? MODE_HOST : MODE_VM);
+	pci_addr_format(&g, from_gpu);
+	g = step_mode_gpu(c, to);
+	pci_addr_format(&g, to_gpu);
+	if (dm)
+		add_row(c, &step_display_stop, from_gpu, NULL);
+	for (size_t i = 0; i < p->n; i++)
+		add_row(c, device_kinds[p->steps[i].kind], p->steps[i].device, p->steps[i].value);
+	add_row(c, &step_variant, NULL, login);
+	if (dm) {
+		add_row(c, &step_drm_probe, to_gpu, NULL);
+		add_row(c, &step_display_start, to_gpu, NULL);
+	}
+	if (login)
+		add_row(c, &step_login_once, NULL, login);
+	if (to == MODE_HOST)
+		add_row(c, &step_cards, NULL, NULL);
+}
+
+/* A journal of a helper that recorded no steps (version 1): every row a
+ * switch of that journal could have had, all begun. */
+static void table_legacy(struct ctx *c)
+{
+	bool dm = display_managed(&c->m->conf);
+	struct pci_addr g = step_mode_gpu(c, c->j.from);
+	char gpu[PCI_ADDR_LEN], dev[PCI_ADDR_LEN];
+
+	pci_addr_format(&g, gpu);
+	if (dm)
+		add_row(c, &step_display_stop, gpu, NULL);
+	for (size_t i = 0; i < c->j.n; i++) {
+		char after[PCI_DRIVER_LEN];
+		pci_addr_format(&c->j.fn[i].addr, dev);
+		snprintf(after, sizeof(after), "%s", c->j.fn[i].after);
+		add_row(c, &step_wait_driver, dev, after);
+	}
+	add_row(c, &step_variant, NULL, NULL);
+	if (dm)
+		add_row(c, &step_display_start, gpu, NULL);
+	c->j.reached = (int)c->j.nsteps - 1;
+}
+
+static int table_from_journal(struct ctx *c, struct ss_error *e)
+{
+	if (c->j.version < 2) {
+		table_legacy(c);
+		return 0;
+	}
+	for (size_t i = 0; i < c->j.nsteps; i++) {
+		c->kind[i] = step_type_find(c->j.step[i].name);
+		if (!c->kind[i])
+			return ss_fail(e, -EINVAL, "the journal names a step \"%s\" this helper does not know: was it "
+				       "written by another version?", c->j.step[i].name);
+	}
+	return 0;
+}
+
+/* --- journal ------------------------------------------------------------------- */
+
+static int journal_write(struct ctx *c, struct ss_error *e)
+{
+	long s = kwait_now_ms();
+	int r = journal_save(c->jdir, &c->j, e);
+
+	c->journal_ms += kwait_now_ms() - s;
+	c->journal_writes++;
+	return r;
+}
+
+static void journal_begin(struct ctx *c, enum mode to)
 {
 	const struct target *t = &c->m->target;
 	struct journal *j = &c->j;
 
-	memset(j, 0, sizeof(*j));
+	j->version = 2;
 	j->state = JOURNAL_PENDING;
 	j->to = to;
 	j->from = to == MODE_VM ? MODE_HOST : MODE_VM;
@@ -247,6 +200,7 @@ static int journal_begin(struct ctx *c, enum mode to, struct ss_error *e)
 	j->started = (long long)time(NULL);
 	j->has_bridge = t->has_bridge;
 	j->bridge = t->bridge;
+	j->reached = -1;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct pci_dev *d = pci_find(&c->m->devs, &t->fn[i].addr);
 		struct journal_fn *f = &j->fn[j->n++];
@@ -264,175 +218,57 @@ static int journal_begin(struct ctx *c, enum mode to, struct ss_error *e)
 				snprintf(f->had, sizeof(f->had), "%s", old->had);
 		}
 	}
-	return journal_save(c->jdir, j, e);
 }
 
-/* --- verification ----------------------------------------------------------- */
-
-static int verify(struct ctx *c, enum mode to, bool use_before, struct ss_error *e)
+/* The journal is on disk, pending, before the first row, whatever it is:
+ * from then on `status` says a switch is under way.  A later row needs
+ * it written again only when it brings an undo that no earlier row
+ * already brought (one function has four rows, all undone by putting it
+ * back once): fewer fsyncs, the same recovery. */
+static bool journal_needed(const struct ctx *c, size_t i)
 {
-	for (size_t i = 0; i < c->j.n; i++) {
-		const struct journal_fn *f = &c->j.fn[i];
-		char dev[PCI_ADDR_LEN];
-		const char *want = use_before ? f->before : f->after;
-		pci_addr_format(&f->addr, dev);
-		if (!want[0] && !use_before)
-			want = "!" VFIO_DRIVER;
-		if (wait_driver(c, dev, want, e) < 0)
-			return -EIO;
-		const struct pci_dev *d = pci_find(&c->m->devs, &f->addr);
-		if (to == MODE_VM && d && d->iommu_group >= 0) {
-			char node[32];
-			snprintf(node, sizeof(node), "/dev/vfio/%d", d->iommu_group);
-			struct path_cond p = { &c->m->root, node };
-			if (kwait_until(&c->kw, path_exists, &p, c->o->wait_timeout_ms) < 0)
-				return ss_fail(e, -EIO, "%s is on vfio-pci but %s did not appear", dev, node);
-		}
-	}
-	return 0;
-}
-
-struct card_cond {
-	const struct sysroot *sr;
-	struct pci_addr addr;
-	bool sound, drm;
-};
-
-static bool cards_back(void *arg)
-{
-	struct card_cond *cc = arg;
-	struct pci_list l;
-	bool ok = false;
-	if (pci_scan(cc->sr, &l, NULL) < 0)
+	if (i == 0)
+		return true;
+	if (!c->kind[i]->undo)
 		return false;
-	const struct pci_dev *d = pci_find(&l, &cc->addr);
-	ok = d && (!cc->sound || d->sound_card[0]) && (!cc->drm || d->drm_card[0]);
-	pci_list_free(&l);
-	return ok;
+	for (size_t k = 0; k < i; k++)
+		if (c->kind[k]->undo == c->kind[i]->undo && strcmp(c->j.step[k].device, c->j.step[i].device) == 0)
+			return false;
+	return true;
 }
 
-/* Back in host mode, each function's driver has made again what it had
- * made before (an ALSA card, a DRM card): the sound and the display are
- * back only then.  Drivers register these asynchronously, so this runs
- * last, after X has started on its own GPU. */
-static int verify_cards(struct ctx *c, struct ss_error *e)
+/* --- running and undoing ------------------------------------------------------------- */
+
+static int run_row(struct ctx *c, size_t i, struct ss_error *e)
 {
-	for (size_t i = 0; i < c->j.n; i++) {
-		const struct journal_fn *f = &c->j.fn[i];
-		struct card_cond cc = { &c->m->root, f->addr, strstr(f->had, "sound") != NULL,
-					strstr(f->had, "drm") != NULL };
-		char dev[PCI_ADDR_LEN];
-		if (!cc.sound && !cc.drm)
-			continue;
-		pci_addr_format(&f->addr, dev);
-		if (kwait_until(&c->kw, cards_back, &cc, c->o->wait_timeout_ms) < 0)
-			return ss_fail(e, -EIO, "%s is back on its driver but its %s did not come back within %d ms",
-				       dev, f->had, c->o->wait_timeout_ms);
-	}
-	return 0;
-}
-
-/* --- fault injection (test builds set the fault) ------------------------------------ */
-
-static void inject(struct ctx *c, struct ss_error *e, int *r)
-{
-	if (c->o->fault == FAULT_NONE || c->devstep != c->o->fault_step)
-		return;
-	if (c->o->fault == FAULT_DIE) {
-		/* As a crash or kill -9 would: no cleanup, no rollback. */
-		raise(SIGKILL);
-	}
-	if (c->o->fault == FAULT_POWEROFF) {
-		/* As a power cut would: no sync beyond what the journal did. */
-		reboot(RB_POWER_OFF);
-	}
-	*r = ss_fail(e, -EIO, "injected failure at device step %d", c->devstep);
-}
-
-/* --- the display ------------------------------------------------------------------ */
-
-/* The GPU X runs on in a mode: the iGPU in vm mode, the dGPU in host mode. */
-static struct pci_addr mode_gpu(const struct ctx *c, enum mode m)
-{
-	const struct target *t = &c->m->target;
-	for (size_t i = 0; m == MODE_HOST && i < t->n; i++) {
-		const struct pci_dev *d = pci_find(&c->m->devs, &t->fn[i].addr);
-		if (d && pci_is_display(d))
-			return d->addr;
-	}
-	return t->igpu;
-}
-
-/* DESIGN.md steps 7 and 8: the new GPU drives a connected display, then X
- * comes up on it, confirmed from outside. */
-static int display_up(struct ctx *c, enum mode to, struct ss_error *e)
-{
-	/* its DRM card registered (a driver may do that after its probe) */
-	struct card_cond dc = { &c->m->root, mode_gpu(c, to), false, true };
-	struct drm_probe probe;
-	char info[256];
+	const struct journal_step *row = &c->j.step[i];
+	const struct step_type *t = c->kind[i];
+	bool dev = strcmp(t->phase, "device") == 0 && row->device[0];
+	char before[PCI_DRIVER_LEN] = "", after[PCI_DRIVER_LEN] = "";
 	long s = kwait_now_ms();
-	int r;
+	int r = 0;
 
-	c->devstep++;
-	r = 0;
-	inject(c, e, &r);
-	if (r == 0 && kwait_until(&c->kw, cards_back, &dc, c->o->wait_timeout_ms) < 0) {
-		char g[PCI_ADDR_LEN];
-		pci_addr_format(&dc.addr, g);
-		r = ss_fail(e, -ENODEV, "the GPU at %s has no DRM device: is its kernel driver loaded?", g);
-	}
-	if (r == 0 && (r = drm_probe_all(&probe, e)) == 0)
-		r = drm_probe_require_display(&probe, &dc.addr, e);
-	report(c, "display", "drm_probe", NULL, mode_str(to), kwait_now_ms() - s, r, r ? e->msg : NULL);
-	if (r < 0)
-		return r;
-	s = kwait_now_ms();
-	c->devstep++;
-	inject(c, e, &r);
+	c->j.reached = (int)i;
+	if (journal_needed(c, i))
+		r = journal_write(c, e);
+	if (r == 0 && c->o->fault_hook)
+		r = c->o->fault_hook(c->o->fault_arg, i + 1, t->name, e);
+	if (dev)
+		pciop_driver(&c->op, row->device, before, sizeof(before));
 	if (r == 0)
-		r = display_start(&c->m->conf, &c->m->root, &dc.addr, c->o->wait_timeout_ms * 3, info, sizeof(info), e);
-	if (r == 1) {
-		/* [display] manager = none: X is started by the user. */
-		fprintf(stderr, "session-switch: the devices are switched; start X yourself now (startx)\n");
-		snprintf(info, sizeof(info), "startx");
-	}
-	report(c, "display", "start", NULL, info, kwait_now_ms() - s, r < 0 ? r : 0, r < 0 ? e->msg : NULL);
-	audit(r < 0 ? LOG_ERR : LOG_INFO, "X start: %s %s (%ld ms)", r < 0 ? e->msg : "ok", info, kwait_now_ms() - s);
+		r = t->run(c, row, e);
+	if (r >= 0 && t->verify)
+		r = t->verify(c, row, e);
+	if (dev)
+		pciop_driver(&c->op, row->device, after, sizeof(after));
+	if (r != 1)
+		step_report(c, t->phase, t->action, row->device, row->value, kwait_now_ms() - s, r < 0 ? r : 0,
+			    r < 0 ? e->msg : NULL);
+	if (dev)
+		audit(r < 0 ? LOG_ERR : LOG_INFO, "%s %s %s: %s -> %s %s (%ld ms)", t->name, row->device,
+		      row->value[0] ? row->value : "\"\"", before[0] ? before : "none", after[0] ? after : "none",
+		      r < 0 ? e->msg : "ok", kwait_now_ms() - s);
 	return r < 0 ? r : 0;
-}
-
-/* --- rollback ------------------------------------------------------------------ */
-
-/* Put one function back on `drv` ("" = unbound). */
-static int move_back(struct ctx *c, const char *dev, const char *drv, struct ss_error *e)
-{
-	int r;
-	if (!pciop_present(&c->op, dev) && (r = pciop_rescan(&c->op, e)) < 0)
-		return r; /* a removed bridge: bring the functions back first */
-	struct dev_cond dc = { c, dev };
-	if (kwait_until(&c->kw, dev_present, &dc, c->o->wait_timeout_ms) < 0)
-		return ss_fail(e, -ENODEV, "%s is gone and a rescan did not bring it back", dev);
-	struct drv_cond d = { c, dev, drv };
-	if (drv[0] && driver_is(&d)) {
-		/* already there; leave an override only where vfio-pci needs it */
-		return pciop_set_override(&c->op, dev, strcmp(drv, VFIO_DRIVER) == 0 ? VFIO_DRIVER : "", e);
-	}
-	if ((r = ensure_driver(c, drv, e)) < 0)
-		return r;
-	if ((r = pciop_set_override(&c->op, dev, drv, e)) < 0)
-		return r;
-	if ((r = pciop_unbind(&c->op, dev, e)) < 0)
-		return r;
-	if (!drv[0])
-		return 0;
-	if ((r = pciop_probe(&c->op, dev, e)) < 0)
-		return r;
-	if ((r = wait_driver(c, dev, drv, e)) < 0)
-		return r;
-	if (strcmp(drv, VFIO_DRIVER) != 0)
-		return pciop_set_override(&c->op, dev, "", e);
-	return 0;
 }
 
 static enum switch_result rollback(struct ctx *c, struct ss_error *why)
@@ -443,62 +279,74 @@ static enum switch_result rollback(struct ctx *c, struct ss_error *why)
 
 	audit(LOG_WARNING, "switch to %s failed (%s); rolling back to %s", mode_str(c->j.to), why->msg,
 	      mode_str(c->j.from));
-	if (display_managed(&c->m->conf) && display_x_pid(&c->m->root, c->m->conf.display) > 0) {
-		/* X came up on the new GPU but is not right: it goes first. */
-		r = display_stop(&c->m->conf, &c->m->root, c->o->wait_timeout_ms * 3, &e);
-		report(c, "rollback", "display_stop", NULL, NULL, kwait_now_ms() - t0, r, r ? e.msg : NULL);
-	}
-	for (size_t i = 0; i < c->j.n && r == 0; i++) {
-		char dev[PCI_ADDR_LEN];
+	for (int i = c->j.reached; i >= 0 && r >= 0; i--) {
+		const struct journal_step *row = &c->j.step[i];
 		long s = kwait_now_ms();
-		pci_addr_format(&c->j.fn[i].addr, dev);
-		r = move_back(c, dev, c->j.fn[i].before, &e);
-		report(c, "rollback", "restore", dev, c->j.fn[i].before, kwait_now_ms() - s, r, r ? e.msg : NULL);
+		if (!c->kind[i]->undo)
+			continue;
+		r = c->kind[i]->undo(c, row, &e);
+		if (r != 1)
+			step_report(c, "rollback", c->kind[i]->undo_action, row->device, row->value,
+				    kwait_now_ms() - s, r < 0 ? r : 0, r < 0 ? e.msg : NULL);
 	}
-	if (r == 0)
-		r = verify(c, c->j.from, true, &e);
-	if (r == 0 && c->j.from == MODE_HOST)
-		r = verify_cards(c, &e);
+	if (r >= 0) {
+		c->j.state = JOURNAL_DONE;
+		c->j.to = c->j.from;
+		for (size_t i = 0; i < c->j.n; i++)
+			snprintf(c->j.fn[i].after, sizeof(c->j.fn[i].after), "%s", c->j.fn[i].before);
+		r = journal_write(c, &e);
+	}
 	if (r < 0) {
-		audit(LOG_ERR, "rollback failed: %s; journal left pending for recover", e.msg);
 		char both[SS_ERRLEN];
+		audit(LOG_ERR, "rollback failed: %s; journal left pending for recover", e.msg);
 		snprintf(both, sizeof(both), "%.400s; the rollback failed too: %.400s. Run session-switch recover",
 			 why->msg, e.msg);
 		snprintf(why->msg, sizeof(why->msg), "%s", both);
 		return SWITCH_LEFT;
 	}
-	if (variant_select(&c->m->root, c->j.from, &e) < 0) {
-		snprintf(why->msg + strlen(why->msg), sizeof(why->msg) - strlen(why->msg),
-			 "; the devices are back but %.300s", e.msg);
-		return SWITCH_LEFT;
-	}
-	if (display_managed(&c->m->conf) && display_x_pid(&c->m->root, c->m->conf.display) == 0) {
-		/* The previous X, on the previous GPU: the user gets a screen. */
-		char info[256];
-		struct pci_addr g = mode_gpu(c, c->j.from);
-		long s = kwait_now_ms();
-		int dr = display_start(&c->m->conf, &c->m->root, &g, c->o->wait_timeout_ms * 3, info, sizeof(info), &e);
-		report(c, "rollback", "display_start", NULL, info, kwait_now_ms() - s, dr < 0 ? dr : 0,
-		       dr < 0 ? e.msg : NULL);
-		if (dr < 0)
-			snprintf(why->msg + strlen(why->msg), sizeof(why->msg) - strlen(why->msg),
-				 "; rolled back, but X did not come back: %.300s", e.msg);
-	}
-	c->j.state = JOURNAL_DONE;
-	c->j.to = c->j.from;
-	for (size_t i = 0; i < c->j.n; i++)
-		snprintf(c->j.fn[i].after, sizeof(c->j.fn[i].after), "%s", c->j.fn[i].before);
-	if (journal_save(c->jdir, &c->j, &e) < 0) {
-		snprintf(why->msg + strlen(why->msg), sizeof(why->msg) - strlen(why->msg),
-			 "; rolled back, but the journal could not be updated: %.200s", e.msg);
-		return SWITCH_LEFT;
-	}
-	report(c, "rollback", "done", NULL, mode_str(c->j.to), kwait_now_ms() - t0, 0, NULL);
+	if (c->warning[0])
+		snprintf(why->msg + strlen(why->msg), sizeof(why->msg) - strlen(why->msg), "; %s", c->warning);
+	step_report(c, "rollback", "done", NULL, mode_str(c->j.to), kwait_now_ms() - t0, 0, NULL);
 	audit(LOG_NOTICE, "rolled back to %s", mode_str(c->j.to));
 	return SWITCH_ROLLED_BACK;
 }
 
-/* --- the transaction ------------------------------------------------------------- */
+/* After the move the drivers are what the kernel bound: they are recorded,
+ * and the way back of a function with no configured host driver is the
+ * driver that took it now. */
+static enum switch_result commit(struct ctx *c, long t0, struct ss_error *e)
+{
+	long s = kwait_now_ms();
+
+	c->j.state = JOURNAL_DONE;
+	for (size_t i = 0; i < c->j.n; i++) {
+		struct journal_fn *f = &c->j.fn[i];
+		char dev[PCI_ADDR_LEN];
+		pci_addr_format(&f->addr, dev);
+		pciop_driver(&c->op, dev, f->after, sizeof(f->after));
+		if (c->j.to == MODE_HOST && !f->host[0])
+			snprintf(f->host, sizeof(f->host), "%s", f->after);
+	}
+	if (journal_write(c, e) < 0)
+		return SWITCH_LEFT;
+	step_report(c, "journal", "writes", NULL, NULL, c->journal_ms, 0, NULL);
+	step_report(c, "commit", "done", NULL, mode_str(c->j.to), kwait_now_ms() - s, 0, NULL);
+	audit(LOG_NOTICE, "switch to %s done in %ld ms", mode_str(c->j.to), kwait_now_ms() - t0);
+	return SWITCH_OK;
+}
+
+/* The switch: one loop over the table, one way out on failure. */
+static enum switch_result table_run(struct ctx *c, long t0, struct ss_error *e)
+{
+	for (size_t i = 0; i < c->j.nsteps; i++)
+		if (run_row(c, i, e) < 0)
+			return rollback(c, e);
+	if (c->o->fault_hook && c->o->fault_hook(c->o->fault_arg, c->j.nsteps + 1, "commit", e) < 0)
+		return rollback(c, e);
+	return commit(c, t0, e);
+}
+
+/* --- the transaction ----------------------------------------------------------- */
 
 static void ctx_init(struct ctx *c, const struct machine *m, const struct switch_opts *o)
 {
@@ -528,215 +376,99 @@ static void ctx_close(struct ctx *c)
 	pciop_close(&c->op);
 }
 
-enum switch_result switch_run(const struct machine *m, enum mode to, const struct switch_opts *o,
-			      struct ss_error *e)
+/* Everything before the first change.  SWITCH_OK with *go false: nothing
+ * to do. */
+static enum switch_result preflight(struct ctx *c, const struct plan *p, bool *go, struct ss_error *e)
 {
-	struct ctx c;
-	struct plan p;
-	long t0;
-	int r;
+	const struct machine *m = c->m;
+	long t0 = kwait_now_ms();
+	int xpid;
 
-	ctx_init(&c, m, o);
+	*go = false;
 	if (m->journal_err == 0 && m->journal.state == JOURNAL_PENDING) {
-		ss_fail(e, -EAGAIN, "a switch to %s was interrupted and is still pending in "
-			JOURNAL_DIR "/" JOURNAL_FILE "; run session-switch recover first", mode_str(m->journal.to));
+		ss_fail(e, -EAGAIN, "a switch to %s was interrupted and is still pending in " JOURNAL_DIR
+			"/" JOURNAL_FILE "; run session-switch recover first", mode_str(m->journal.to));
 		return SWITCH_LEFT;
 	}
 	if (m->journal_err && m->journal_err != -ENOENT) {
 		*e = m->journal_msg;
 		return SWITCH_LEFT;
 	}
-
-	t0 = kwait_now_ms();
-	plan_build(m, to, &p);
-	for (size_t i = 0; i < p.nchecks; i++)
-		report(&c, "preflight", p.checks[i].name, NULL, check_status_str(p.checks[i].status), 0,
-		       p.checks[i].status == CHECK_FAIL ? -EPERM : 0, p.checks[i].detail);
-	if (p.refused) {
-		for (size_t i = 0; i < p.nchecks; i++)
-			if (p.checks[i].status == CHECK_FAIL) {
-				ss_fail(e, -EPERM, "%s (fix: %s)", p.checks[i].detail, p.checks[i].fix);
-				break;
-			}
+	for (size_t i = 0; i < p->nchecks; i++)
+		step_report(c, "preflight", p->checks[i].name, NULL, check_status_str(p->checks[i].status), 0,
+			    p->checks[i].status == CHECK_FAIL ? -EPERM : 0, p->checks[i].detail);
+	if (p->refused) {
+		size_t i = 0;
+		while (i + 1 < p->nchecks && p->checks[i].status != CHECK_FAIL)
+			i++;
+		ss_fail(e, -EPERM, "%s (fix: %s)", p->checks[i].detail, p->checks[i].fix);
 		return SWITCH_REFUSED;
 	}
-	if (p.nothing_to_do) {
-		report(&c, "preflight", "nothing_to_do", NULL, mode_str(to), kwait_now_ms() - t0, 0, NULL);
+	if (p->nothing_to_do) {
+		step_report(c, "preflight", "nothing_to_do", NULL, mode_str(p->to), kwait_now_ms() - t0, 0, NULL);
 		return SWITCH_OK;
 	}
-	if ((r = ctx_open(&c, e)) < 0) {
-		ctx_close(&c);
+	if (ctx_open(c, e) < 0)
+		return SWITCH_REFUSED;
+	xpid = display_managed(&m->conf) ? display_x_pid(&m->root, m->conf.display) : 0;
+	if (switch_check_holders(c, p->to, xpid, e) < 0) {
+		step_report(c, "preflight", "holders", NULL, NULL, kwait_now_ms() - t0, -EBUSY, e->msg);
 		return SWITCH_REFUSED;
 	}
-	int xpid = display_managed(&m->conf) ? display_x_pid(&m->root, m->conf.display) : 0;
-	if ((r = check_holders(&c, to, xpid, e)) < 0) {
-		report(&c, "preflight", "holders", NULL, NULL, kwait_now_ms() - t0, r, e->msg);
-		ctx_close(&c);
+	step_report(c, "preflight", "done", NULL, NULL, kwait_now_ms() - t0, 0, NULL);
+	if (c->o->before_change && c->o->before_change(c->o->arg, e) < 0)
 		return SWITCH_REFUSED;
-	}
-	report(&c, "preflight", "done", NULL, NULL, kwait_now_ms() - t0, 0, NULL);
-	if (o->before_change && (r = o->before_change(o->arg, e)) < 0) {
-		ctx_close(&c);
-		return SWITCH_REFUSED;
-	}
-
-	long s = kwait_now_ms();
-	if ((r = journal_begin(&c, to, e)) < 0) {
-		ctx_close(&c);
-		return SWITCH_REFUSED; /* nothing changed yet */
-	}
-	report(&c, "journal", "pending", NULL, mode_str(to), kwait_now_ms() - s, 0, NULL);
-	audit(LOG_NOTICE, "switch %s -> %s begins", mode_str(c.j.from), mode_str(to));
-
-	/* DESIGN.md step 4: X stops before anything moves under it. */
-	if (display_managed(&m->conf)) {
-		s = kwait_now_ms();
-		r = display_stop(&m->conf, &m->root, c.o->wait_timeout_ms * 3, e);
-		if (r == 0)
-			r = check_holders(&c, to, 0, e);
-		report(&c, "display", "stop", NULL, NULL, kwait_now_ms() - s, r, r ? e->msg : NULL);
-		audit(r ? LOG_ERR : LOG_INFO, "display manager stop: %s (%ld ms)", r ? e->msg : "ok",
-		      kwait_now_ms() - s);
-		if (r < 0) {
-			enum switch_result res = rollback(&c, e);
-			ctx_close(&c);
-			return res;
-		}
-	}
-
-	for (size_t i = 0; i < p.n; i++) {
-		const struct plan_step *st = &p.steps[i];
-		char before[PCI_DRIVER_LEN] = "", after[PCI_DRIVER_LEN] = "";
-		c.devstep++;
-		s = kwait_now_ms();
-		r = 0;
-		inject(&c, e, &r);
-		if (st->device[0])
-			pciop_driver(&c.op, st->device, before, sizeof(before));
-		if (r == 0)
-			r = do_step(&c, st, e);
-		if (st->device[0])
-			pciop_driver(&c.op, st->device, after, sizeof(after));
-		long ms = kwait_now_ms() - s;
-		report(&c, "device", step_kind_str(st->kind), st->device, st->value, ms, r, r ? e->msg : NULL);
-		audit(r ? LOG_ERR : LOG_INFO, "%s %s %s: %s -> %s %s (%ld ms)", step_kind_str(st->kind),
-		      st->device[0] ? st->device : "-", st->value[0] ? st->value : "\"\"", before[0] ? before : "none",
-		      after[0] ? after : "none", r ? e->msg : "ok", ms);
-		if (r < 0) {
-			enum switch_result res = rollback(&c, e);
-			ctx_close(&c);
-			return res;
-		}
-	}
-
-	s = kwait_now_ms();
-	if ((r = verify(&c, to, false, e)) < 0) {
-		report(&c, "verify", "verify", NULL, mode_str(to), kwait_now_ms() - s, r, e->msg);
-		enum switch_result res = rollback(&c, e);
-		ctx_close(&c);
-		return res;
-	}
-	report(&c, "verify", "verify", NULL, mode_str(to), kwait_now_ms() - s, 0, NULL);
-
-	/* DESIGN.md step 6: the configuration of the new mode, atomically;
-	 * after a switch asked from the login screen, one that logs the same
-	 * user in once (SLiM reads it when it starts). */
-	bool login = o->login_user && to == MODE_VM && display_managed(&m->conf);
-	s = kwait_now_ms();
-	c.devstep++;
-	r = 0;
-	inject(&c, e, &r);
-	if (r == 0)
-		r = login ? variant_select_login(&m->root, to, o->login_user, e) : variant_select(&m->root, to, e);
-	if (r != 1)
-		report(&c, "display", "variant", "/etc/slim.conf", login ? "vm, auto-login once" : mode_str(to),
-		       kwait_now_ms() - s, r < 0 ? r : 0, r < 0 ? e->msg : NULL);
-	if (r < 0) {
-		enum switch_result res = rollback(&c, e);
-		ctx_close(&c);
-		return res;
-	}
-
-	if (display_managed(&m->conf) && (r = display_up(&c, to, e)) < 0) {
-		enum switch_result res = rollback(&c, e);
-		ctx_close(&c);
-		return res;
-	}
-	if (login && r != 1) {
-		/* SLiM has read it and X is up: the auto-login was used (or
-		 * not) once; from now on the greeter asks again. */
-		s = kwait_now_ms();
-		r = variant_select(&m->root, to, e);
-		report(&c, "display", "login_once", "/etc/slim.conf", o->login_user, kwait_now_ms() - s, r < 0 ? r : 0,
-		       r < 0 ? e->msg : NULL);
-		audit(r < 0 ? LOG_ERR : LOG_INFO, "one-shot auto-login of %s %s", o->login_user,
-		      r < 0 ? e->msg : "armed and withdrawn");
-		if (r < 0) {
-			enum switch_result res = rollback(&c, e);
-			ctx_close(&c);
-			return res;
-		}
-	}
-	if (to == MODE_HOST) {
-		s = kwait_now_ms();
-		r = verify_cards(&c, e);
-		report(&c, "verify", "cards", NULL, NULL, kwait_now_ms() - s, r, r ? e->msg : NULL);
-		if (r < 0) {
-			enum switch_result res = rollback(&c, e);
-			ctx_close(&c);
-			return res;
-		}
-	}
-
-	s = kwait_now_ms();
-	c.j.state = JOURNAL_DONE;
-	/* After the move the drivers are what the kernel bound: record them. */
-	for (size_t i = 0; i < c.j.n; i++) {
-		char dev[PCI_ADDR_LEN];
-		pci_addr_format(&c.j.fn[i].addr, dev);
-		pciop_driver(&c.op, dev, c.j.fn[i].after, sizeof(c.j.fn[i].after));
-		if (to == MODE_HOST && !c.j.fn[i].host[0])
-			snprintf(c.j.fn[i].host, sizeof(c.j.fn[i].host), "%s", c.j.fn[i].after);
-	}
-	if ((r = journal_save(c.jdir, &c.j, e)) < 0) {
-		ctx_close(&c);
-		return SWITCH_LEFT;
-	}
-	report(&c, "commit", "done", NULL, mode_str(to), kwait_now_ms() - s, 0, NULL);
-	audit(LOG_NOTICE, "switch to %s done in %ld ms", mode_str(to), kwait_now_ms() - t0);
-	ctx_close(&c);
+	*go = true;
 	return SWITCH_OK;
+}
+
+enum switch_result switch_run(const struct machine *m, enum mode to, const struct switch_opts *o,
+			      struct ss_error *e)
+{
+	struct ctx c;
+	struct plan p;
+	long t0 = kwait_now_ms();
+	enum switch_result res;
+	bool go;
+	bool login = o->login_user && to == MODE_VM && display_managed(&m->conf);
+
+	ctx_init(&c, m, o);
+	plan_build(m, to, &p);
+	res = preflight(&c, &p, &go, e);
+	if (res == SWITCH_OK && go) {
+		journal_begin(&c, to);
+		table_build(&c, &p, to, login ? o->login_user : NULL);
+		audit(LOG_NOTICE, "switch %s -> %s begins", mode_str(c.j.from), mode_str(to));
+		res = table_run(&c, t0, e);
+	}
+	ctx_close(&c);
+	return res;
 }
 
 enum switch_result switch_recover(const struct machine *m, const struct switch_opts *o, struct ss_error *e)
 {
 	struct ctx c;
-	int r;
+	enum switch_result res = SWITCH_OK;
 
 	ctx_init(&c, m, o);
-	if (m->journal_err == -ENOENT) {
-		report(&c, "recover", "nothing", NULL, "no journal", 0, 0, NULL);
-		return SWITCH_OK;
-	}
-	if (m->journal_err) {
-		*e = m->journal_msg;
+	if (m->journal_err == -ENOENT || (m->journal_err == 0 && m->journal.state == JOURNAL_DONE)) {
+		step_report(&c, "recover", "nothing", NULL, m->journal_err ? "no journal" : mode_str(m->journal.to),
+			    0, 0, NULL);
+	} else if (m->journal_err) {
 		ss_fail(e, -EINVAL, "%.700s: inspect it; if the devices are where you want them, delete it",
 			m->journal_msg.msg);
-		return SWITCH_LEFT;
+		res = SWITCH_LEFT;
+	} else {
+		c.j = m->journal;
+		res = ctx_open(&c, e) < 0 || table_from_journal(&c, e) < 0 ? SWITCH_LEFT : SWITCH_ROLLED_BACK;
 	}
-	if (m->journal.state == JOURNAL_DONE) {
-		report(&c, "recover", "nothing", NULL, mode_str(m->journal.to), 0, 0, NULL);
-		return SWITCH_OK;
+	if (res == SWITCH_ROLLED_BACK) {
+		audit(LOG_NOTICE, "recover: a switch %s -> %s was interrupted at step %d of %zu; rolling back",
+		      mode_str(c.j.from), mode_str(c.j.to), c.j.reached + 1, c.j.nsteps);
+		ss_fail(e, -EINTR, "a switch to %s was interrupted", mode_str(c.j.to));
+		res = rollback(&c, e);
+		res = res == SWITCH_ROLLED_BACK ? SWITCH_OK : res;
 	}
-	if ((r = ctx_open(&c, e)) < 0) {
-		ctx_close(&c);
-		return SWITCH_LEFT;
-	}
-	c.j = m->journal;
-	audit(LOG_NOTICE, "recover: a switch %s -> %s was interrupted; rolling back", mode_str(c.j.from),
-	      mode_str(c.j.to));
-	ss_fail(e, -EINTR, "a switch to %s was interrupted", mode_str(c.j.to));
-	enum switch_result res = rollback(&c, e);
 	ctx_close(&c);
-	return res == SWITCH_ROLLED_BACK ? SWITCH_OK : res;
+	return res;
 }

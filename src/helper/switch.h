@@ -1,7 +1,7 @@
-/* The switch transaction (DESIGN.md steps 1-5 and 9): preflight, journal,
- * the device moves of the plan, verification, commit; on any failure a
- * rollback to the starting state, verified too.  `recover` finishes an
- * interrupted one from the journal. */
+/* The switch transaction (doc/design.md, "A switch, step by step"):
+ * preflight, then a table of steps, each journalled before it runs; on any
+ * failure the steps begun are undone in reverse, verified too.  `recover`
+ * finishes an interrupted one from the journal. */
 #ifndef SS_SWITCH_H
 #define SS_SWITCH_H
 
@@ -20,9 +20,6 @@ enum switch_result {
 	SWITCH_LEFT,        /* failed and could not roll back: journal pending (exit 5) */
 };
 
-/* Set only by the test build of the helper (SS_TEST_BUILD). */
-enum fault_kind { FAULT_NONE, FAULT_FAIL, FAULT_DIE, FAULT_POWEROFF };
-
 struct switch_report {
 	const char *phase;  /* "preflight", "journal", "device", "verify", "rollback", "commit" */
 	const char *action; /* a step_kind_str() or a phase's own word */
@@ -37,8 +34,11 @@ struct switch_opts {
 	uid_t ruid;                 /* who asked, for the journal and the audit */
 	int write_timeout_ms;       /* deadline of one sysfs write */
 	int wait_timeout_ms;        /* deadline of one wait on the kernel */
-	enum fault_kind fault;      /* test builds only: fail, die or power off ... */
-	int fault_step;             /* ... at this device step (1-based) */
+	/* Called before step `step` (1-based) runs, after its journal write;
+	 * a negative return fails that step.  Set only by the test build of
+	 * the helper (tests/helper/fault.c); NULL in the installed one. */
+	int (*fault_hook)(void *fault_arg, size_t step, const char *name, struct ss_error *e);
+	void *fault_arg;
 	void (*progress)(void *arg, const struct switch_report *r);
 	void *arg;
 	/* Called once the checks have passed, before the first change: the

@@ -6,16 +6,6 @@
 
 #include "detect.h"
 
-size_t detect_slot_functions(const struct pci_list *devs, const struct pci_addr *a,
-			     struct pci_addr *out, size_t max)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < devs->n && n < max; i++)
-		if (pci_addr_same_slot(&devs->dev[i].addr, a))
-			out[n++] = devs->dev[i].addr;
-	return n;
-}
-
 int detect_gpus(const struct pci_list *devs, struct detect_result *r, struct ss_error *e)
 {
 	memset(r, 0, sizeof(*r));

@@ -25,8 +25,5 @@ struct detect_result {
 /* 0 and found; or -ENODEV / -EEXIST (ambiguous) with a message naming the
  * candidates and asking for [vm] devices. */
 int detect_gpus(const struct pci_list *devs, struct detect_result *r, struct ss_error *e);
-/* Every function in the slot of a, in address order. */
-size_t detect_slot_functions(const struct pci_list *devs, const struct pci_addr *a,
-			     struct pci_addr *out, size_t max);
 
 #endif

@@ -1,0 +1,476 @@
+/* The kinds of step a switch is made of: run, verify and undo of each.
+ *
+ * Threat model: runs as root inside the setuid helper, for a user who may
+ * only choose *that* the machine switches.  Every device, driver and mode
+ * here comes from a row that switch.c built from the root-owned
+ * configuration and detection, or that recover read back from the
+ * root-owned journal; driver names are re-validated before they reach
+ * modprobe.  Each undo MUST be idempotent and MUST be safe where its run
+ * never happened (step.h), so that a kill at any point leaves a journal
+ * that recover can always finish (doc/security.md rule 16). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "audit.h"
+#include "display.h"
+#include "drm_probe.h"
+#include "holders.h"
+#include "spawn.h"
+#include "step.h"
+#include "variant.h"
+
+/* --- waiting on the kernel --------------------------------------------- */
+
+struct drv_cond {
+	struct ctx *c;
+	const char *dev;
+	const char *want; /* a driver, "!vfio-pci" (any other), or "" (none) */
+};
+
+static bool driver_is(void *arg)
+{
+	struct drv_cond *d = arg;
+	char now[PCI_DRIVER_LEN];
+	if (pciop_driver(&d->c->op, d->dev, now, sizeof(now)) < 0)
+		return false;
+	if (d->want[0] == '!')
+		return now[0] && strcmp(now, d->want + 1) != 0;
+	return strcmp(now, d->want) == 0;
+}
+
+struct path_cond {
+	const struct sysroot *sr;
+	const char *path;
+};
+
+static bool path_exists(void *arg)
+{
+	struct path_cond *p = arg;
+	return sysroot_exists(p->sr, p->path);
+}
+
+struct dev_cond {
+	struct ctx *c;
+	const char *dev;
+};
+
+static bool dev_present(void *arg)
+{
+	struct dev_cond *d = arg;
+	return pciop_present(&d->c->op, d->dev);
+}
+
+struct card_cond {
+	const struct sysroot *sr;
+	struct pci_addr addr;
+	bool sound, drm;
+};
+
+static bool cards_there(void *arg)
+{
+	struct card_cond *cc = arg;
+	struct pci_list l;
+	bool ok = false;
+	if (pci_scan(cc->sr, &l, NULL) < 0)
+		return false;
+	const struct pci_dev *d = pci_find(&l, &cc->addr);
+	ok = d && (!cc->sound || d->sound_card[0]) && (!cc->drm || d->drm_card[0]);
+	pci_list_free(&l);
+	return ok;
+}
+
+static int wait_driver(struct ctx *c, const char *dev, const char *want, struct ss_error *e)
+{
+	struct drv_cond d = { c, dev, want };
+	char now[PCI_DRIVER_LEN] = "";
+
+	if (kwait_until(&c->kw, driver_is, &d, c->o->wait_timeout_ms) == 0)
+		return 0;
+	pciop_driver(&c->op, dev, now, sizeof(now));
+	if (want[0] == '!')
+		return ss_fail(e, -ETIMEDOUT, "%s: no driver other than %s took it within %d ms (now: %s); "
+			       "is its host driver loaded? name it in [host] drivers", dev, want + 1,
+			       c->o->wait_timeout_ms, now[0] ? now : "none");
+	return ss_fail(e, -ETIMEDOUT, "%s: not bound to %s within %d ms (now: %s)", dev, want[0] ? want : "no driver",
+		       c->o->wait_timeout_ms, now[0] ? now : "none");
+}
+
+static int wait_path(struct ctx *c, const char *path)
+{
+	struct path_cond p = { &c->m->root, path };
+	return kwait_until(&c->kw, path_exists, &p, c->o->wait_timeout_ms);
+}
+
+static int wait_present(struct ctx *c, const char *dev, struct ss_error *e)
+{
+	struct dev_cond d = { c, dev };
+	if (kwait_until(&c->kw, dev_present, &d, c->o->wait_timeout_ms) < 0)
+		return ss_fail(e, -ETIMEDOUT, "%s did not come back after the rescan within %d ms", dev,
+			       c->o->wait_timeout_ms);
+	return 0;
+}
+
+/* /dev/vfio/N of dev's group: where QEMU opens it, the proof of vm mode. */
+static int wait_vfio_node(struct ctx *c, const char *dev, struct ss_error *e)
+{
+	struct pci_addr a;
+	const struct pci_dev *d = pci_addr_parse_strict(dev, &a) ? pci_find(&c->m->devs, &a) : NULL;
+	char node[32];
+
+	if (!d || d->iommu_group < 0)
+		return 0;
+	snprintf(node, sizeof(node), "/dev/vfio/%d", d->iommu_group);
+	if (wait_path(c, node) < 0)
+		return ss_fail(e, -EIO, "%s is on vfio-pci but %s did not appear", dev, node);
+	return 0;
+}
+
+/* What its host driver made before (journal's had=: an ALSA card, a DRM
+ * card) is there again: sound and display are back only then.  Drivers
+ * register these asynchronously. */
+static int wait_cards(struct ctx *c, const struct journal_fn *f, struct ss_error *e)
+{
+	struct card_cond cc = { &c->m->root, f->addr, strstr(f->had, "sound") != NULL, strstr(f->had, "drm") != NULL };
+	char dev[PCI_ADDR_LEN];
+
+	if (!cc.sound && !cc.drm)
+		return 0;
+	pci_addr_format(&f->addr, dev);
+	if (kwait_until(&c->kw, cards_there, &cc, c->o->wait_timeout_ms) < 0)
+		return ss_fail(e, -EIO, "%s is back on its driver but its %s did not come back within %d ms", dev,
+			       f->had, c->o->wait_timeout_ms);
+	return 0;
+}
+
+static const struct journal_fn *fn_of(const struct ctx *c, const char *dev)
+{
+	struct pci_addr a;
+	return pci_addr_parse_strict(dev, &a) ? journal_find(&c->j, &a) : NULL;
+}
+
+/* A driver that is not registered (after a reboot, vfio-pci is not loaded
+ * until someone asks) is loaded by its name: modprobe maps '-' and '_'.
+ * The name comes from the configuration or the journal, both root's, and
+ * is validated again here because it becomes an argument. */
+static int ensure_driver(struct ctx *c, const char *drv, struct ss_error *e)
+{
+	char path[96];
+	char *argv[] = { "modprobe", (char *)drv, NULL };
+	int r = 0;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s", drv);
+	if (!drv[0] || sysroot_exists(&c->m->root, path))
+		return 0;
+	if (!pci_driver_name_valid(drv))
+		return ss_fail(e, -EINVAL, "\"%s\" is not a driver name", drv);
+	r = spawn_wait(MODPROBE_PATH, argv, c->o->wait_timeout_ms, e);
+	if (r != 0)
+		return ss_fail(e, r < 0 ? r : -ENOENT, "driver %s is not loaded and " MODPROBE_PATH
+			       " %s failed: is its module installed for this kernel?", drv, drv);
+	if (wait_path(c, path) < 0)
+		return ss_fail(e, -ETIMEDOUT, "module %s loaded but no PCI driver %s registered", drv, drv);
+	return 0;
+}
+
+static bool listed(char (*set)[PCI_ADDR_LEN], size_t n, const char *dev)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(set[i], dev) == 0)
+			return true;
+	return false;
+}
+
+/* --- the device rows: the plan's sysfs operations ------------------------ */
+
+static int run_modprobe(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	return ensure_driver(c, r->value, e);
+}
+
+static int run_remove(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	return pciop_remove(&c->op, r->device, e);
+}
+
+static int run_rescan(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	(void)r;
+	return pciop_rescan(&c->op, e);
+}
+
+static int run_wait_device(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	return wait_present(c, r->device, e);
+}
+
+static int run_override(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	char now[PCI_DRIVER_LEN];
+	int ret = 0;
+
+	if (r->value[0]) {
+		ret = ensure_driver(c, r->value, e);
+		/* Already on it (a rescan bound the host driver): nothing to
+		 * move; its unbind and probe are skipped. */
+		if (ret == 0 && pciop_driver(&c->op, r->device, now, sizeof(now)) == 0 && strcmp(now, r->value) == 0 &&
+		    c->nsatisfied < SS_MAX_FUNCS)
+			snprintf(c->satisfied[c->nsatisfied++], PCI_ADDR_LEN, "%s", r->device);
+	}
+	return ret < 0 ? ret : pciop_set_override(&c->op, r->device, r->value, e);
+}
+
+static int run_unbind(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	return listed(c->satisfied, c->nsatisfied, r->device) ? 0 : pciop_unbind(&c->op, r->device, e);
+}
+
+static int run_probe(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	return listed(c->satisfied, c->nsatisfied, r->device) ? 0 : pciop_probe(&c->op, r->device, e);
+}
+
+static int run_wait_driver(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	return wait_driver(c, r->device, r->value, e);
+}
+
+static int verify_wait_driver(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	return strcmp(r->value, VFIO_DRIVER) == 0 ? wait_vfio_node(c, r->device, e) : 0;
+}
+
+/* Put one function back on `drv` ("" = unbound), from wherever a cut-off
+ * switch left it: removed with its bridge, unbound, on the other driver. */
+static int move_back(struct ctx *c, const char *dev, const char *drv, struct ss_error *e)
+{
+	struct drv_cond d = { c, dev, drv };
+	int r = 0;
+
+	if (!pciop_present(&c->op, dev))
+		r = pciop_rescan(&c->op, e); /* a removed bridge: bring the functions back first */
+	if (r == 0 && wait_present(c, dev, e) < 0)
+		r = ss_fail(e, -ENODEV, "%s is gone and a rescan did not bring it back", dev);
+	if (r < 0)
+		return r;
+	if (drv[0] && driver_is(&d)) /* there; leave an override only where vfio-pci needs it */
+		return pciop_set_override(&c->op, dev, strcmp(drv, VFIO_DRIVER) == 0 ? VFIO_DRIVER : "", e);
+	if ((r = ensure_driver(c, drv, e)) == 0 && (r = pciop_set_override(&c->op, dev, drv, e)) == 0)
+		r = pciop_unbind(&c->op, dev, e);
+	if (r < 0 || !drv[0])
+		return r;
+	if ((r = pciop_probe(&c->op, dev, e)) == 0 && (r = wait_driver(c, dev, drv, e)) == 0 &&
+	    strcmp(drv, VFIO_DRIVER) != 0)
+		r = pciop_set_override(&c->op, dev, "", e);
+	return r;
+}
+
+/* The undo of every row of one function: back on the driver it had when
+ * the switch began, and everything that driver makes is there again. */
+static int undo_restore(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	const struct journal_fn *f = fn_of(c, r->device);
+	int ret;
+
+	if (!f || listed(c->restored, c->nrestored, r->device))
+		return 1;
+	ret = move_back(c, r->device, f->before, e);
+	if (ret == 0 && strcmp(f->before, VFIO_DRIVER) == 0)
+		ret = wait_vfio_node(c, r->device, e);
+	else if (ret == 0 && f->before[0])
+		ret = wait_cards(c, f, e);
+	if (ret == 0 && c->nrestored < SS_MAX_FUNCS)
+		snprintf(c->restored[c->nrestored++], PCI_ADDR_LEN, "%s", r->device);
+	return ret;
+}
+
+/* A removed bridge's functions come back with a rescan; moving them is
+ * the rows after it. */
+static int undo_rescan(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	int ret = 1;
+
+	(void)r;
+	for (size_t i = 0; i < c->j.n && ret == 1; i++) {
+		char dev[PCI_ADDR_LEN];
+		pci_addr_format(&c->j.fn[i].addr, dev);
+		if (!pciop_present(&c->op, dev))
+			ret = pciop_rescan(&c->op, e);
+	}
+	for (size_t i = 0; i < c->j.n && ret == 0; i++) {
+		char dev[PCI_ADDR_LEN];
+		pci_addr_format(&c->j.fn[i].addr, dev);
+		ret = wait_present(c, dev, e);
+	}
+	return ret;
+}
+
+/* --- the display rows ----------------------------------------------------- */
+
+struct pci_addr step_mode_gpu(const struct ctx *c, enum mode m)
+{
+	const struct target *t = &c->m->target;
+	for (size_t i = 0; m == MODE_HOST && i < t->n; i++) {
+		const struct pci_dev *d = pci_find(&c->m->devs, &t->fn[i].addr);
+		if (d && pci_is_display(d))
+			return d->addr;
+	}
+	return t->igpu;
+}
+
+/* The devices that hold the card, found again once X is gone: a program
+ * that started meanwhile is refused as in the preflight. */
+static int run_display_stop(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	int ret = display_stop(&c->m->conf, &c->m->root, c->o->wait_timeout_ms * 3, e);
+
+	(void)r;
+	if (ret == 0)
+		ret = switch_check_holders(c, c->j.to, 0, e);
+	audit(ret ? LOG_ERR : LOG_INFO, "display manager stop: %s", ret ? e->msg : "ok");
+	return ret;
+}
+
+static int start_x(struct ctx *c, const char *gpu, struct ss_error *e)
+{
+	char info[256];
+	struct pci_addr g;
+	long s = kwait_now_ms();
+	int ret;
+
+	if (!pci_addr_parse_strict(gpu, &g))
+		return ss_fail(e, -EINVAL, "no GPU to start X on");
+	ret = display_start(&c->m->conf, &c->m->root, &g, c->o->wait_timeout_ms * 3, info, sizeof(info), e);
+	if (ret == 1) /* [display] manager = none: the user starts X */
+		fprintf(stderr, "session-switch: the devices are switched; start X yourself now (startx)\n");
+	audit(ret < 0 ? LOG_ERR : LOG_INFO, "X start on %s: %s %s (%ld ms)", gpu, ret < 0 ? e->msg : "ok",
+	      ret == 1 ? "startx" : info, kwait_now_ms() - s);
+	return ret < 0 ? ret : 0;
+}
+
+/* The previous X on the previous GPU, so that the user gets a screen; its
+ * failure does not undo the rollback, it is said. */
+static int undo_display_stop(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	int ret;
+
+	if (display_x_pid(&c->m->root, c->m->conf.display) > 0)
+		return 1;
+	ret = start_x(c, r->device, e);
+	if (ret < 0)
+		snprintf(c->warning, sizeof(c->warning), "rolled back, but X did not come back: %.300s", e->msg);
+	return ret < 0 ? 0 : ret;
+}
+
+/* doc/design.md step 6: the configuration of the new mode, atomically;
+ * after a switch asked from the login screen, one that logs that user in
+ * once (value: the checked name; SLiM reads it when it starts). */
+static int run_variant(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	int ret = r->value[0] ? variant_select_login(&c->m->root, c->j.to, r->value, e) :
+				 variant_select(&c->m->root, c->j.to, e);
+	return ret;
+}
+
+/* The plain variant of the mode the switch started from: this also
+ * withdraws an armed auto-login, whatever else is found. */
+static int undo_variant(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	(void)r;
+	return variant_select(&c->m->root, c->j.from, e);
+}
+
+/* doc/design.md step 7: the new GPU has its DRM card (a driver may
+ * register it after its probe) and drives a connected display. */
+static int run_drm_probe(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	struct card_cond dc = { &c->m->root, { 0 }, false, true };
+	struct drm_probe probe;
+	int ret = 0;
+
+	if (!pci_addr_parse_strict(r->device, &dc.addr))
+		return ss_fail(e, -EINVAL, "no GPU to probe");
+	if (kwait_until(&c->kw, cards_there, &dc, c->o->wait_timeout_ms) < 0)
+		ret = ss_fail(e, -ENODEV, "the GPU at %s has no DRM device: is its kernel driver loaded?", r->device);
+	if (ret == 0 && (ret = drm_probe_all(&probe, e)) == 0)
+		ret = drm_probe_require_display(&probe, &dc.addr, e);
+	return ret;
+}
+
+static int run_display_start(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	return start_x(c, r->device, e);
+}
+
+/* X on the new GPU is not right (a later step failed): it goes first. */
+static int undo_display_start(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	(void)r;
+	if (display_x_pid(&c->m->root, c->m->conf.display) <= 0)
+		return 1;
+	return display_stop(&c->m->conf, &c->m->root, c->o->wait_timeout_ms * 3, e);
+}
+
+/* SLiM has read the auto-login variant and X is up: it was used (or not)
+ * once; from now on the greeter asks again. */
+static int run_login_once(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	int ret = variant_select(&c->m->root, c->j.to, e);
+
+	audit(ret < 0 ? LOG_ERR : LOG_INFO, "one-shot auto-login of %s %s", r->value, ret < 0 ? e->msg :
+	      "armed and withdrawn");
+	return ret;
+}
+
+/* Back in host mode, every function's driver has made again what it had
+ * made before; run last, after X has started on its own GPU. */
+static int run_cards(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	int ret = 0;
+
+	(void)r;
+	for (size_t i = 0; i < c->j.n && ret == 0; i++)
+		ret = wait_cards(c, &c->j.fn[i], e);
+	return ret;
+}
+
+/* --- the table of kinds ----------------------------------------------------- */
+
+#define DEVICE_ROW(v, n, run, ver) \
+	const struct step_type v = { n, "device", n, run, ver, undo_restore, "restore" }
+DEVICE_ROW(step_override, "driver_override", run_override, NULL);
+DEVICE_ROW(step_unbind, "unbind", run_unbind, NULL);
+DEVICE_ROW(step_probe, "drivers_probe", run_probe, NULL);
+DEVICE_ROW(step_wait_driver, "wait_driver", run_wait_driver, verify_wait_driver);
+const struct step_type step_modprobe = { "modprobe", "device", "modprobe", run_modprobe, NULL, NULL, NULL };
+const struct step_type step_remove = { "remove", "device", "remove", run_remove, NULL, undo_rescan, "rescan" };
+const struct step_type step_rescan = { "rescan", "device", "rescan", run_rescan, NULL, undo_rescan, "rescan" };
+const struct step_type step_wait_device = { "wait_device", "device", "wait_device", run_wait_device, NULL, NULL,
+					    NULL };
+const struct step_type step_display_stop = { "display_stop", "display", "stop", run_display_stop, NULL,
+					     undo_display_stop, "display_start" };
+const struct step_type step_variant = { "variant", "display", "variant", run_variant, NULL, undo_variant,
+					"variant" };
+const struct step_type step_drm_probe = { "drm_probe", "display", "drm_probe", run_drm_probe, NULL, NULL, NULL };
+const struct step_type step_display_start = { "display_start", "display", "start", run_display_start, NULL,
+					      undo_display_start, "display_stop" };
+const struct step_type step_login_once = { "login_once", "display", "login_once", run_login_once, NULL, NULL,
+					   NULL };
+const struct step_type step_cards = { "cards", "verify", "cards", run_cards, NULL, NULL, NULL };
+
+static const struct step_type *const kinds[] = {
+	&step_modprobe,    &step_remove,       &step_rescan,   &step_wait_device, &step_override,
+	&step_unbind,      &step_probe,        &step_wait_driver, &step_display_stop, &step_variant,
+	&step_drm_probe,   &step_display_start, &step_login_once, &step_cards,
+};
+
+const struct step_type *step_type_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kinds[i]->name, name) == 0)
+			return kinds[i];
+	return NULL;
+}
