@@ -1,5 +1,5 @@
 /* pam_session_switch.so: the login-screen half of session-switch
- * (DESIGN.md, "The login-screen flow").  In the display manager's session
+ * (doc/design.md, "The login-screen flow").  In the display manager's session
  * stack:  session optional pam_session_switch.so [debug] [no_return]
  *
  *  open_session   records the seat login (user, uid, display, service,

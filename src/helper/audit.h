@@ -1,4 +1,4 @@
-/* The audit trail of the privileged helper (SECURITY.md rules 6 and 14):
+/* The audit trail of the privileged helper (doc/security.md rules 6 and 14):
  * every action and every denial, with the real uid, to LOG_AUTHPRIV. */
 #ifndef SS_AUDIT_H
 #define SS_AUDIT_H

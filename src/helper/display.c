@@ -1,6 +1,6 @@
 /* Threat model: runs as root inside the setuid helper.  What it runs is
  * fixed by the root-owned configuration as a kind and a name, turned into
- * an argv from constants (never a string split into words: SECURITY.md
+ * an argv from constants (never a string split into words: doc/security.md
  * rule 3); a `command:` path must be a root-owned file no one else may
  * write.  The X check runs as nobody with the authority cookie on its stdin,
  * so nothing X-related runs as root (rules 13, 15). */

@@ -1,5 +1,5 @@
-/* Stopping and starting the display manager around a switch (DESIGN.md
- * steps 4 and 8), and knowing by events, not sleeps, that X is gone and
+/* Stopping and starting the display manager around a switch (doc/design.md
+ * steps 3 and 8), and knowing by events, not sleeps, that X is gone and
  * that it is up again on the intended GPU. */
 #ifndef SS_DISPLAY_H
 #define SS_DISPLAY_H

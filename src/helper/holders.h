@@ -1,4 +1,4 @@
-/* Who holds the devices a switch would take away (DESIGN.md step 2): open
+/* Who holds the devices a switch would take away (doc/design.md step 2): open
  * /dev/dri nodes of the GPU, /dev/nvidia*, /dev/snd nodes of its audio
  * card, and /dev/vfio/N when returning from the VM.  Never kills. */
 #ifndef SS_HOLDERS_H

@@ -86,7 +86,7 @@ static int dev_dir(struct pciop *op, const char *dev, struct ss_error *e)
 	int fd;
 
 	/* Defence in depth: callers pass validated names, but nothing else ever
-	 * reaches openat() (SECURITY.md rules 8 and 9). */
+	 * reaches openat() (doc/security.md rules 8 and 9). */
 	if (!pci_addr_parse_strict(dev, &a))
 		return ss_fail(e, -EINVAL, "\"%s\" is not a PCI address", dev);
 	fd = openat(op->devices_fd, dev, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -5,7 +5,7 @@
  * *when* to switch but nothing else.  Every device name reaching here was
  * validated by pci_addr_parse_strict() and is one of the configured or
  * detected functions; files are opened with openat() below a directory fd
- * of /sys/bus/pci/devices (SECURITY.md rule 9), with O_NOFOLLOW on the
+ * of /sys/bus/pci/devices (doc/security.md rule 9), with O_NOFOLLOW on the
  * attribute itself; each value is written with one write() whose full
  * length is checked (rule 10).  A write that hangs in the kernel (unbinding
  * a busy GPU is a known one) must not hang the switch: it runs in a child

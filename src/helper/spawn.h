@@ -1,5 +1,5 @@
 /* Running a child of the helper: by absolute path, with a fixed clean
- * environment, no shell, and a deadline (SECURITY.md rule 12). */
+ * environment, no shell, and a deadline (doc/security.md rule 12). */
 #ifndef SS_SPAWN_H
 #define SS_SPAWN_H
 

@@ -1,5 +1,5 @@
-/* Which GPU is the discrete one (DESIGN.md, "Which GPU is the discrete
- * one"): not boot_vga, but the display controller behind a PCIe port. */
+/* Which GPU is the discrete one (doc/design.md, "Which GPU stays, which
+ * goes"): not boot_vga, but the display controller behind a PCIe port. */
 #ifndef SS_DETECT_H
 #define SS_DETECT_H
 

@@ -1,4 +1,4 @@
-/* The DRM probe (DESIGN.md step 7): which card's driver owns which
+/* The DRM probe (doc/design.md step 7): which card's driver owns which
  * connected connector, by PCI address, before X starts.  Card numbers
  * change between boots and after a rescan: nothing here relies on them. */
 #ifndef SS_DRM_PROBE_H

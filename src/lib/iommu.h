@@ -43,7 +43,7 @@ int iommu_read_groups(const struct sysroot *sr, struct iommu_groups *out, struct
 void iommu_groups_free(struct iommu_groups *g);
 const struct iommu_group *iommu_group_find(const struct iommu_groups *g, int id);
 
-/* Viability of passing `set` through (DESIGN.md step 2): every member of an
+/* Viability of passing `set` through (doc/design.md step 2): every member of an
  * affected group is in the set, a bridge (stays on its port driver), or
  * unbound / on vfio-pci / pci-stub.  Appends one human sentence per problem
  * to reasons (newline separated).  Returns true when viable. */

@@ -2,7 +2,7 @@
  * to make the helper lock (or create) a file of their choosing: the lock
  * lives in a root-only directory whose owner and mode are checked through
  * the open fd, and the lock file is opened O_NOFOLLOW relative to it
- * (SECURITY.md rule 11; the seed's /tmp/vm.lock is what not to do). */
+ * (doc/security.md rule 11; the seed's /tmp/vm.lock is what not to do). */
 #include "config.h"
 
 #include <errno.h>

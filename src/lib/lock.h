@@ -1,4 +1,4 @@
-/* One switch at a time (DESIGN.md step 1): an flock on a file in
+/* One switch at a time (doc/design.md step 1): an flock on a file in
  * /run/session-switch, a directory that must belong to root alone. */
 #ifndef SS_LOCK_H
 #define SS_LOCK_H

@@ -1,4 +1,4 @@
-/* PCI addresses: the one hand-written validator (SECURITY.md rule 8).
+/* PCI addresses: the one hand-written validator (doc/security.md rule 8).
  * No sscanf: it accepts signs, spaces and overlong fields. */
 #ifndef SS_PCIADDR_H
 #define SS_PCIADDR_H

@@ -117,7 +117,7 @@ void plan_build(const struct machine *m, enum mode to, struct plan *p)
 	}
 
 	/* A rescan re-creates the functions and forgets their driver_override
-	 * (TESTING.md), so the bridge dance comes first, on the host drivers. */
+	 * (doc/testing.md), so the bridge dance comes first, on the host drivers. */
 	if (t->has_bridge) {
 		char b[PCI_ADDR_LEN];
 		pci_addr_format(&t->bridge, b);

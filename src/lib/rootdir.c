@@ -1,7 +1,7 @@
 /* Threat model: runs as root in the helper.  A directory that a user could
  * have made or could write into would let them plant the journal or the
  * lock the helper trusts: owner and mode are checked through the fd, the
- * path opened O_NOFOLLOW (SECURITY.md rule 11). */
+ * path opened O_NOFOLLOW (doc/security.md rule 11). */
 #include "config.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* The seat login: who logged in at the display manager, recorded by
- * pam_session_switch.so at open_session in RUN_DIR (DESIGN.md, "The
+ * pam_session_switch.so at open_session in RUN_DIR (doc/design.md, "The
  * login-screen flow").  It lets that user ask for a switch without the
  * group, names the only user the greeter may log in once after a switch,
  * and is believed only while the display manager process that opened it

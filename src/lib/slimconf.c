@@ -52,9 +52,10 @@ static void new_args(const char *value, const char *xorg_config, char *out, size
 
 /* login_cmd: SLiM gives an empty %session when nobody chose one (and after
  * the one-shot auto-login nobody did), and Xsession then stops at an error
- * dialog (DESIGN.md).  The command is wrapped so that an empty choice
- * becomes "default" (the user's normal session), whatever the user's login
- * shell: /bin/sh -c 'THEIR COMMAND with "${1:-default}"' NAME '%session'. */
+ * dialog (doc/design.md, "The login-screen flow").  The command is wrapped
+ * so that an empty choice becomes "default" (the user's normal session),
+ * whatever the user's login shell:
+ * /bin/sh -c 'THEIR COMMAND with "${1:-default}"' NAME '%session'. */
 #define LOGIN_HEAD "exec /bin/sh -c '"
 #define LOGIN_TAIL "' session-switch-login '%session'"
 static int map_login_cmd(const char *v, char *out, size_t len, struct ss_error *e)

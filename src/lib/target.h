@@ -35,7 +35,7 @@ struct target {
  * upstream of them; -ENODEV/-EEXIST when detection cannot decide. */
 int target_resolve(const struct ss_config *c, const struct pci_list *devs, struct target *t,
 		   struct ss_error *e);
-/* SECURITY.md rule 8: display (0x03), audio (0x0403), or another function of
+/* doc/security.md rule 8: display (0x03), audio (0x0403), or another function of
  * the slot of a display controller in the same set (Turing's USB and UCSI). */
 bool target_class_allowed(const struct pci_list *devs, const struct pci_addr *set, size_t n,
 			  const struct pci_dev *d);

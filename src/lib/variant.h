@@ -1,4 +1,4 @@
-/* The configuration variants of each mode (DESIGN.md "config variants"):
+/* The configuration variants of each mode (doc/design.md "config variants"):
  * an Xorg configuration naming the one GPU X may use, a slim.conf made
  * from the user's own, and /etc/slim.conf as a link to the variant of the
  * current mode, switched atomically (a new link renamed over the old). */

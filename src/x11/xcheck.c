@@ -1,5 +1,5 @@
 /* session-switch-xcheck: is an X server really up, and does it drive a
- * connected output?  Run by the helper as an unprivileged user (SECURITY.md
+ * connected output?  Run by the helper as an unprivileged user (doc/security.md
  * rules 13 and 15: no X library in the setuid binary, nothing as root that
  * need not be): the helper reads the display manager's authority file and
  * hands it over on stdin, so this program reads no file as anyone.

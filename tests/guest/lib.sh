@@ -100,7 +100,7 @@ screens_check() { # NAME LIT_GPU DARK_GPU
 L=/tmp/ss-login
 X() { DISPLAY=:0 XAUTHORITY=/var/run/slim.auth "$@"; }
 phase() { echo "phase $1 $2 ms"; }
-# login_setup: the guest's own session files (TESTING.md: never the host's
+# login_setup: the guest's own session files (doc/testing.md: never the host's
 # /etc), alice's normal desktop (something on the screen, and a marker
 # written as alice; `touch $L/logout` logs her out), and the module in
 # SLiM's session stack as a distribution's slim package would put it
@@ -135,7 +135,7 @@ seat_user() { sed -n 's/^user=//p' /run/session-switch/seat 2>/dev/null; }
 seat_is() { [ "$(seat_user)" = "$1" ]; }
 x_on() { [ "$(x_gpu)" = "$1" ]; }
 
-# xshot FILE: X's own framebuffer (identical on both GPUs: TESTING.md)
+# xshot FILE: X's own framebuffer (identical on both GPUs: doc/testing.md)
 xshot() {
 	xwd -root -silent | /usr/bin/convert xwd:- "png:$1"
 }
@@ -150,7 +150,7 @@ drm_card_of() {
 	echo ""
 }
 
-# slim_up: SLiM as the display manager of the guest (TESTING.md: the
+# slim_up: SLiM as the display manager of the guest (doc/testing.md: the
 # guest's own slim.conf, started by a service script), the variants
 # written by session-switch setup, the greeter up on the current GPU.
 slim_up() {

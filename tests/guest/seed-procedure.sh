@@ -1,5 +1,5 @@
 #!/bin/bash
-# The seed's procedure (../shared/seed/gentoo-pci-passthrough.md) written
+# The seed's procedure (doc/design.md, "The job") written
 # in our own shell for the guest's addresses, step by step and timed: bind
 # by new_id with its sleeps, then the bridge remove and rescan.  The
 # baseline the benchmarks compare against, run in the same guest.

@@ -1,5 +1,5 @@
 /* pam_session_switch.so through the real libpam: pam_start_confdir() with
- * a service file written here (TESTING.md, the PAM layer).  The module
+ * a service file written here (doc/testing.md, the PAM layer).  The module
  * under test is the never-installed test build, whose run directory,
  * journal directory and helper path are compiled in below
  * $SS_BUILDDIR/tests/pam/root; the installed module is checked for its

@@ -1,4 +1,4 @@
-/* The hand-written PCI address validator (SECURITY.md rule 8). */
+/* The hand-written PCI address validator (doc/security.md rule 8). */
 #include "config.h"
 
 #include "fixture.h"

@@ -1,5 +1,5 @@
 /* Resolving what a switch manages, and refusing configurations that would
- * hand the wrong device to vfio-pci (SECURITY.md rule 8). */
+ * hand the wrong device to vfio-pci (doc/security.md rule 8). */
 #include "config.h"
 
 #include <errno.h>
@@ -48,7 +48,7 @@ struct bad {
 static void wrong_devices_are_config_errors(void **state)
 {
 	static const struct bad cases[] = {
-		/* the NVMe disk: the attack SECURITY.md rule 8 is about */
+		/* the NVMe disk: the attack doc/security.md rule 8 is about */
 		{ "seed", "[vm]\ndevices = 0000:04:00.0\n", "0000:04:00.0", "only display" },
 		{ "seed", "[vm]\ndevices = 0000:00:01.0 0000:01:00.0\n", "0000:00:01.0", "bridge" },
 		{ "seed", "[vm]\ndevices = 0000:07:00.0\n", "0000:07:00.0", "not on this machine" },
