@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "journal.h"
 #include "kvlines.h"
 #include "rootdir.h"
@@ -189,9 +190,10 @@ int journal_load(const struct sysroot *sr, struct journal *j, struct ss_error *e
 
 int journal_save(int dirfd, const struct journal *j, struct ss_error *e)
 {
+	struct ss_error ae;
 	char buf[8192];
 	size_t used = 0;
-	int fd, w;
+	int r, w;
 
 #define PUT(...)                                                                           \
 	do {                                                                               \
@@ -223,22 +225,11 @@ int journal_save(int dirfd, const struct journal *j, struct ss_error *e)
 	if (j->nsteps)
 		PUT("reached=%d\n", j->reached);
 #undef PUT
-	fd = openat(dirfd, JOURNAL_FILE ".new", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return ss_fail(e, -errno, JOURNAL_DIR "/" JOURNAL_FILE ".new: %s", strerror(errno));
-	/* 0644 whatever the umask: status is readable by everyone. */
-	fchmod(fd, 0644);
-	if (write(fd, buf, used) != (ssize_t)used || fsync(fd) < 0) {
-		int r = errno ? -errno : -EIO;
-		close(fd);
-		return ss_fail(e, r, "writing the journal in " JOURNAL_DIR ": %s", strerror(-r));
-	}
-	close(fd);
-	if (renameat(dirfd, JOURNAL_FILE ".new", dirfd, JOURNAL_FILE) < 0)
-		return ss_fail(e, -errno, "renaming the journal in " JOURNAL_DIR ": %s", strerror(errno));
-	/* The rename is durable only once the directory is. */
-	if (fsync(dirfd) < 0)
-		return ss_fail(e, -errno, "fsync of " JOURNAL_DIR ": %s", strerror(errno));
+	/* 0644 whatever the umask: status is readable by everyone.  The
+	 * message says which call failed; the directory is added here. */
+	r = atomic_replace(dirfd, JOURNAL_FILE, buf, used, 0644, ATOMIC_KEEP_ID, ATOMIC_KEEP_ID, &ae);
+	if (r < 0)
+		return ss_fail(e, r, JOURNAL_DIR "/%s", ae.msg);
 	return 0;
 }
 

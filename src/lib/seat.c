@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "kvlines.h"
 #include "seat.h"
 
@@ -154,26 +155,13 @@ int seat_parse(const char *text, const char *name, struct seat_login *s, struct 
 int seat_save(int rundir, const struct seat_login *s, struct ss_error *e)
 {
 	char buf[512];
-	int n = seat_format(s, buf, sizeof(buf)), fd;
+	int n = seat_format(s, buf, sizeof(buf));
 
 	if (n < 0)
 		return ss_fail(e, n, "seat record too large");
-	fd = openat(rundir, SEAT_FILE ".new", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return ss_fail(e, -errno, "%s.new: %s", SEAT_FILE, strerror(errno));
-	if (fchmod(fd, 0600) < 0 || write(fd, buf, (size_t)n) != n || fsync(fd) < 0) {
-		int r = errno ? -errno : -EIO;
-		close(fd);
-		unlinkat(rundir, SEAT_FILE ".new", 0);
-		return ss_fail(e, r, "writing the seat record: %s", strerror(-r));
-	}
-	close(fd);
-	if (renameat(rundir, SEAT_FILE ".new", rundir, SEAT_FILE) < 0) {
-		int r = -errno;
-		unlinkat(rundir, SEAT_FILE ".new", 0);
-		return ss_fail(e, r, "renaming the seat record: %s", strerror(-r));
-	}
-	return 0;
+	/* 0600: root alone reads who logged in; seat_load() believes nothing
+	 * that others could have written. */
+	return atomic_replace(rundir, SEAT_FILE, buf, (size_t)n, 0600, ATOMIC_KEEP_ID, ATOMIC_KEEP_ID, e);
 }
 
 int seat_load(int rundir, struct seat_login *s, struct ss_error *e)

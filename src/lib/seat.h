@@ -39,7 +39,7 @@ int seat_format(const struct seat_login *s, char *buf, size_t len);
 /* -EINVAL with "name:line: ..." when anything is off. */
 int seat_parse(const char *text, const char *name, struct seat_login *s, struct ss_error *e);
 
-/* In an open RUN_DIR: a temporary, fsync, rename (mode 0600). */
+/* In an open RUN_DIR, mode 0600, through atomic_replace(). */
 int seat_save(int rundir, const struct seat_login *s, struct ss_error *e);
 /* -ENOENT when there is none; a record that is not a plain file owned by
  * us (root) and writable by us alone is refused (-EPERM). */

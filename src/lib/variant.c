@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "slimconf.h"
 #include "variant.h"
 #include "xorgconf.h"
@@ -142,56 +143,37 @@ void variant_free(struct variant_set *v)
 	v->n = 0;
 }
 
-/* Write text to path durably: a temporary, fsync, rename over. */
+/* Write text to path durably, through atomic_replace().  Its message
+ * names the file in its directory; the directory is added here. */
 static int write_file(const struct sysroot *sr, const char *path, const char *text, struct ss_error *e)
 {
+	struct ss_error ae;
 	const char *base;
-	char tmp[160];
-	int dfd = sysroot_parent(sr, path, &base), fd, r = 0;
+	int dfd = sysroot_parent(sr, path, &base), r;
 
 	if (dfd < 0)
 		return ss_fail(e, dfd, "%s: %s", path, strerror(-dfd));
-	snprintf(tmp, sizeof(tmp), ".%s.session-switch", base);
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		r = ss_fail(e, -errno, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	fchmod(fd, 0644);
-	size_t len = strlen(text);
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0) {
-		r = ss_fail(e, -EIO, "writing %s: %s", path, strerror(errno));
-		close(fd);
-		unlinkat(dfd, tmp, 0);
-		goto out;
-	}
-	close(fd);
-	if (renameat(dfd, tmp, dfd, base) < 0)
-		r = ss_fail(e, -errno, "renaming into %s: %s", path, strerror(errno));
-out:
+	r = atomic_replace(dfd, base, text, strlen(text), 0644, ATOMIC_KEEP_ID, ATOMIC_KEEP_ID, &ae);
 	close(dfd);
-	return r;
+	if (r < 0)
+		return ss_fail(e, r, "%.*s%s", (int)(base - path), path, ae.msg);
+	return 0;
 }
 
-/* Replace the link at path by one to target, atomically. */
+/* Replace the link at path by one to target, through atomic_symlink(). */
 static int set_link(const struct sysroot *sr, const char *path, const char *target, struct ss_error *e)
 {
+	struct ss_error ae;
 	const char *base;
-	char tmp[160];
-	int dfd = sysroot_parent(sr, path, &base), r = 0;
+	int dfd = sysroot_parent(sr, path, &base), r;
 
 	if (dfd < 0)
 		return ss_fail(e, dfd, "%s: %s", path, strerror(-dfd));
-	snprintf(tmp, sizeof(tmp), ".%s.session-switch", base);
-	unlinkat(dfd, tmp, 0);
-	if (symlinkat(target, dfd, tmp) < 0)
-		r = ss_fail(e, -errno, "creating a link beside %s: %s", path, strerror(errno));
-	else if (renameat(dfd, tmp, dfd, base) < 0)
-		r = ss_fail(e, -errno, "renaming the link over %s: %s", path, strerror(errno));
-	else
-		fsync(dfd);
+	r = atomic_symlink(dfd, target, base, &ae);
 	close(dfd);
-	return r;
+	if (r < 0)
+		return ss_fail(e, r, "%.*s%s", (int)(base - path), path, ae.msg);
+	return 0;
 }
 
 int variant_write(const struct machine *m, const struct variant_set *v, struct ss_error *e)

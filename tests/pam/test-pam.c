@@ -339,6 +339,7 @@ static void exports_only_pam_sm(void **state)
 	(void)state;
 	static const char *const inside[] = { "seat_parse", "seat_save", "journal_load", "ss_fail", "config_parse",
 					      "rundir_open", "sysroot_open_real", "mode_str", "start_helper",
+					      "atomic_replace",
 					      "pam_sm_authenticate", "pam_sm_setcred", "pam_sm_acct_mgmt",
 					      "pam_sm_chauthtok" };
 	const char *which[] = { "pam/.libs/pam_session_switch.so", "tests/pam/.libs/pam_session_switch_test.so" };
