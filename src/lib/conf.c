@@ -529,8 +529,10 @@ int config_parse_fd(int fd, const char *path, struct ss_config *c, struct ss_err
 	size_t total = 0;
 	int r;
 
-	if (!buf)
-		return ss_fail(e, -ENOMEM, "out of memory");
+	if (!buf) {
+		r = ss_fail(e, -ENOMEM, "out of memory");
+		goto out;
+	}
 	for (;;) {
 		ssize_t n = read(fd, buf + total, CONFIG_MAX + 1 - total);
 		if (n < 0 && errno == EINTR)
@@ -549,11 +551,10 @@ int config_parse_fd(int fd, const char *path, struct ss_config *c, struct ss_err
 		}
 	}
 	buf[total] = '\0';
-	if (memchr(buf, '\0', total)) {
+	if (memchr(buf, '\0', total))
 		r = ss_fail(e, -EINVAL, "%s: contains a NUL byte; this is not a text file", path);
-		goto out;
-	}
-	r = config_parse(path, buf, c, e);
+	else
+		r = config_parse(path, buf, c, e);
 out:
 	free(buf);
 	return r;
@@ -566,27 +567,26 @@ int config_load_secure(const char *path, struct ss_config *c, struct ss_error *e
 
 	config_init(c);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return -ENOENT;
-		if (errno == ELOOP)
-			return ss_fail(e, -ELOOP, "%s is a symbolic link; the configuration must be a plain "
-				       "file owned by root", path);
-		return ss_fail(e, -errno, "%s: %s", path, strerror(errno));
-	}
-	if (fstat(fd, &st) < 0) {
+	if (fd < 0 && errno == ENOENT)
+		r = -ENOENT;
+	else if (fd < 0 && errno == ELOOP)
+		r = ss_fail(e, -ELOOP, "%s is a symbolic link; the configuration must be a plain file "
+			    "owned by root", path);
+	else if (fd < 0)
 		r = ss_fail(e, -errno, "%s: %s", path, strerror(errno));
-	} else if (!S_ISREG(st.st_mode)) {
+	else if (fstat(fd, &st) < 0)
+		r = ss_fail(e, -errno, "%s: %s", path, strerror(errno));
+	else if (!S_ISREG(st.st_mode))
 		r = ss_fail(e, -EINVAL, "%s is not a regular file", path);
-	} else if (st.st_uid != 0) {
+	else if (st.st_uid != 0)
 		r = ss_fail(e, -EPERM, "%s is owned by uid %u, not root: chown root:root %s", path,
 			    (unsigned)st.st_uid, path);
-	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
 		r = ss_fail(e, -EPERM, "%s is writable by group or others (mode %04o): chmod 644 %s", path,
 			    (unsigned)(st.st_mode & 07777), path);
-	} else {
+	else
 		r = config_parse_fd(fd, path, c, e);
-	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	return r;
 }
