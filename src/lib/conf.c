@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,37 +14,341 @@
 
 /* The config file may not be larger than this; it is a few lines. */
 #define CONFIG_MAX (64 * 1024)
+/* The longest line, and so the longest value a setter is given. */
+#define CONFIG_LINE 1024
 
-struct key {
-	const char *section;
-	const char *name;
-	const char *expects;
-};
+bool config_valid_driver(const char *s)
+{
+	size_t n = strlen(s);
+	bool ok = n > 0 && n < PCI_DRIVER_LEN;
 
-static const struct key keys[] = {
-	{ "vm", "devices", "PCI addresses (0000:01:00.0 0000:01:00.1) of every function to hand to vfio-pci" },
-	{ "vm", "bridge", "the PCI address of the bridge to remove and rescan (0000:00:01.0)" },
-	{ "host", "drivers", "address=driver pairs (0000:01:00.0=nvidia 0000:01:00.1=snd_hda_intel)" },
-	{ "host", "xorg_driver", "the Xorg driver for the discrete GPU in host mode (nvidia, modesetting)" },
-	{ "display", "manager", "systemd:UNIT, openrc:SERVICE, runit:SERVICE, command:/ABSOLUTE/PATH or none" },
-	{ "display", "display", "the X display, :0" },
-	{ "display", "authfile", "the display manager's X authority file (/var/run/slim.auth)" },
-	{ "login", "auto", "yes or no: after a switch asked from the login screen, log that user in once on the new GPU" },
-	{ "login", "window", "seconds after the login within which its switch may log the user in again (1-600)" },
+	for (size_t i = 0; ok && i < n; i++)
+		ok = isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '-';
+	return ok;
+}
+
+const char *config_host_driver(const struct ss_config *c, const struct pci_addr *a)
+{
+	const char *driver = NULL;
+
+	for (size_t i = 0; !driver && i < c->nhost; i++)
+		if (pci_addr_cmp(&c->host[i].addr, a) == 0)
+			driver = c->host[i].driver;
+	return driver;
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	char *end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}
+
+/* Next word of a list separated by blanks or commas; NULL at the end. */
+static char *next_word(char **cursor)
+{
+	char *p = *cursor, *w = NULL;
+
+	while (*p == ' ' || *p == '\t' || *p == ',')
+		p++;
+	if (*p) {
+		w = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != ',')
+			p++;
+		if (*p)
+			*p++ = '\0';
+		*cursor = p;
+	}
+	return w;
+}
+
+/* A unit or service name: nothing a shell or a path could read more into. */
+static bool valid_name(const char *s)
+{
+	bool ok = *s && strlen(s) < 128;
+
+	for (; ok && *s; s++)
+		ok = isalnum((unsigned char)*s) || strchr("_-.@", *s);
+	return ok;
+}
+
+/* Every message of a setter starts "path:line: [section] key", so none can
+ * forget to say which line is wrong. */
+static int bad(struct ss_error *e, const struct config_where *w, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int bad(struct ss_error *e, const struct config_where *w, const char *fmt, ...)
+{
+	char what[SS_ERRLEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return ss_fail(e, -EINVAL, "%s:%d: [%s] %s%s", w->path, w->line, w->key->section, w->key->name,
+		       what);
+}
+
+static int set_devices(struct ss_config *c, const char *value, const struct config_where *w,
+		       struct ss_error *e)
+{
+	char list[CONFIG_LINE], *cur = list, *word;
+	int r = 0;
+
+	snprintf(list, sizeof(list), "%s", value);
+	c->ndevices = 0;
+	while (r == 0 && (word = next_word(&cur))) {
+		struct pci_addr a;
+		bool twice = false;
+		bool parsed = pci_addr_parse_user(word, &a);
+		for (size_t i = 0; parsed && i < c->ndevices; i++)
+			twice |= pci_addr_cmp(&c->devices[i], &a) == 0;
+		if (!parsed)
+			r = bad(e, w, ": \"%s\" is not a PCI address; expected the form 0000:01:00.0 "
+				"(as lspci -D prints it)", word);
+		else if (twice)
+			r = bad(e, w, ": %s is listed twice", word);
+		else if (c->ndevices == SS_MAX_FUNCS)
+			r = bad(e, w, ": more than %d functions; one GPU has at most 8", SS_MAX_FUNCS);
+		else
+			c->devices[c->ndevices++] = a;
+	}
+	if (r == 0 && c->ndevices == 0)
+		r = bad(e, w, " is empty; expected %s", w->key->expects);
+	return r;
+}
+
+static int set_bridge(struct ss_config *c, const char *value, const struct config_where *w,
+		      struct ss_error *e)
+{
+	char list[CONFIG_LINE], *cur = list, *word;
+	int r = 0;
+
+	snprintf(list, sizeof(list), "%s", value);
+	word = next_word(&cur);
+	if (!word || next_word(&cur))
+		r = bad(e, w, ": expected exactly one PCI address (0000:00:01.0)");
+	else if (!pci_addr_parse_user(word, &c->bridge))
+		r = bad(e, w, ": \"%s\" is not a PCI address; expected the form 0000:00:01.0", word);
+	else
+		c->has_bridge = true;
+	return r;
+}
+
+static int set_drivers(struct ss_config *c, const char *value, const struct config_where *w,
+		       struct ss_error *e)
+{
+	char list[CONFIG_LINE], *cur = list, *word;
+	int r = 0;
+
+	snprintf(list, sizeof(list), "%s", value);
+	c->nhost = 0;
+	while (r == 0 && (word = next_word(&cur))) {
+		char *eq = strchr(word, '=');
+		struct host_driver h;
+		if (eq)
+			*eq = '\0';
+		if (!eq)
+			r = bad(e, w, ": \"%s\" has no '='; expected address=driver, e.g. "
+				"0000:01:00.0=nvidia", word);
+		else if (!pci_addr_parse_user(word, &h.addr))
+			r = bad(e, w, ": \"%s\" is not a PCI address (0000:01:00.0)", word);
+		else if (!config_valid_driver(eq + 1))
+			r = bad(e, w, ": \"%s\" is not a driver name (letters, digits, '_' and '-', as in "
+				"/sys/bus/pci/drivers)", eq + 1);
+		else if (strcmp(eq + 1, "vfio-pci") == 0)
+			r = bad(e, w, ": %s=vfio-pci makes no sense; the host driver is the one the device "
+				"uses outside the VM", word);
+		else if (config_host_driver(c, &h.addr))
+			r = bad(e, w, ": %s is given twice", word);
+		else if (c->nhost == SS_MAX_FUNCS)
+			r = bad(e, w, ": more than %d entries", SS_MAX_FUNCS);
+		else {
+			snprintf(h.driver, sizeof(h.driver), "%s", eq + 1);
+			c->host[c->nhost++] = h;
+		}
+	}
+	if (r == 0 && c->nhost == 0)
+		r = bad(e, w, " is empty; expected %s", w->key->expects);
+	return r;
+}
+
+static int set_xorg_driver(struct ss_config *c, const char *value, const struct config_where *w,
+			   struct ss_error *e)
+{
+	int r = 0;
+
+	if (!config_valid_driver(value))
+		r = bad(e, w, ": \"%s\" is not a driver name; expected %s", value, w->key->expects);
+	else
+		snprintf(c->xorg_host_driver, sizeof(c->xorg_host_driver), "%s", value);
+	return r;
+}
+
+static int set_manager(struct ss_config *c, const char *value, const struct config_where *w,
+		       struct ss_error *e)
+{
+	static const struct {
+		const char *kind;
+		enum dm_kind dm;
+	} kinds[] = { { "systemd", DM_SYSTEMD }, { "openrc", DM_OPENRC }, { "runit", DM_RUNIT },
+		      { "command", DM_COMMAND } };
+	char kind[CONFIG_LINE], *name = NULL;
+	enum dm_kind dm = DM_UNSET;
+	bool name_ok = false;
+	int r = 0;
+
+	snprintf(kind, sizeof(kind), "%s", value);
+	char *colon = strchr(kind, ':');
+	if (colon) {
+		*colon = '\0';
+		name = colon + 1;
+		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+			if (strcmp(kind, kinds[i].kind) == 0)
+				dm = kinds[i].dm;
+	}
+	/* A command is run by its path, a unit or service by a name that is
+	 * handed to systemctl, /etc/init.d or sv. */
+	if (dm == DM_COMMAND)
+		name_ok = name[0] == '/' && !strpbrk(name, " \t") && strlen(name) < sizeof(c->dm_name);
+	else if (dm != DM_UNSET)
+		name_ok = valid_name(name);
+
+	if (strcmp(value, "none") == 0)
+		c->dm = DM_NONE;
+	else if (dm == DM_UNSET)
+		r = bad(e, w, ": \"%s\" is not understood; expected %s", value, w->key->expects);
+	else if (!name_ok)
+		r = bad(e, w, ": \"%s\" is not a %s for %s:", name,
+			dm == DM_COMMAND ? "single absolute path" : "unit or service name", kind);
+	else {
+		c->dm = dm;
+		snprintf(c->dm_name, sizeof(c->dm_name), "%s", name);
+	}
+	return r;
+}
+
+static int set_display(struct ss_config *c, const char *value, const struct config_where *w,
+		       struct ss_error *e)
+{
+	char *end = NULL;
+	long n = value[0] == ':' ? strtol(value + 1, &end, 10) : -1;
+	int r = 0;
+
+	if (n < 0 || n > 63 || *end || !value[1])
+		r = bad(e, w, ": \"%s\" is not a display; expected :0", value);
+	else
+		c->display = (int)n;
+	return r;
+}
+
+static int set_authfile(struct ss_config *c, const char *value, const struct config_where *w,
+			struct ss_error *e)
+{
+	int r = 0;
+
+	if (value[0] != '/' || strlen(value) >= sizeof(c->xauthority) || strpbrk(value, " \t"))
+		r = bad(e, w, ": expected an absolute path");
+	else
+		snprintf(c->xauthority, sizeof(c->xauthority), "%s", value);
+	return r;
+}
+
+static int set_login_auto(struct ss_config *c, const char *value, const struct config_where *w,
+			  struct ss_error *e)
+{
+	int r = 0;
+
+	if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+		r = bad(e, w, ": \"%s\" is neither yes nor no", value);
+	else
+		c->login_auto = value[0] == 'y';
+	return r;
+}
+
+static int set_login_window(struct ss_config *c, const char *value, const struct config_where *w,
+			    struct ss_error *e)
+{
+	char *end;
+	long n = strtol(value, &end, 10);
+	int r = 0;
+
+	if (*end || n < 1 || n > 600)
+		r = bad(e, w, ": \"%s\" is not a number of seconds from 1 to 600", value);
+	else
+		c->login_window = (int)n;
+	return r;
+}
+
+/* The order is the order of the messages' lists ("known keys there: ...")
+ * and of session-switch.conf(5); nothing depends on a key's position. */
+static const struct config_key keys[] = {
+	{ .section = "vm", .name = "devices",
+	  .expects = "PCI addresses (0000:01:00.0 0000:01:00.1) of every function to hand to vfio-pci",
+	  .def = "every function of the detected discrete GPU's slot",
+	  .set = set_devices },
+	{ .section = "vm", .name = "bridge",
+	  .expects = "the PCI address of the bridge to remove and rescan (0000:00:01.0)",
+	  .def = "none: no bridge is removed and rescanned",
+	  .set = set_bridge },
+	{ .section = "host", .name = "drivers",
+	  .expects = "address=driver pairs (0000:01:00.0=nvidia 0000:01:00.1=snd_hda_intel)",
+	  .def = "each function's driver before the switch, as the journal keeps it",
+	  .set = set_drivers },
+	{ .section = "host", .name = "xorg_driver",
+	  .expects = "the Xorg driver for the discrete GPU in host mode (nvidia, modesetting)",
+	  .def = "modesetting", .def_is_value = true,
+	  .set = set_xorg_driver },
+	{ .section = "display", .name = "manager",
+	  .expects = "systemd:UNIT, openrc:SERVICE, runit:SERVICE, command:/ABSOLUTE/PATH or none",
+	  .def = "unset: a switch neither stops nor starts the display manager",
+	  .set = set_manager },
+	{ .section = "display", .name = "display",
+	  .expects = "the X display, :0",
+	  .def = ":0", .def_is_value = true,
+	  .set = set_display },
+	{ .section = "display", .name = "authfile",
+	  .expects = "the display manager's X authority file (/var/run/slim.auth)",
+	  .def = "/var/run/slim.auth", .def_is_value = true,
+	  .set = set_authfile },
+	{ .section = "login", .name = "auto",
+	  .expects = "yes or no: after a switch asked from the login screen, log that user in once on the new GPU",
+	  .def = "yes", .def_is_value = true,
+	  .set = set_login_auto },
+	{ .section = "login", .name = "window",
+	  .expects = "seconds after the login within which its switch may log the user in again (1-600)",
+	  .def = "120", .def_is_value = true,
+	  .set = set_login_window },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
+const struct config_key *config_keys(size_t *n)
+{
+	*n = NKEYS;
+	return keys;
+}
+
 void config_init(struct ss_config *c)
 {
+	struct ss_error ignored;
+
 	memset(c, 0, sizeof(*c));
-	c->login_auto = true;
-	c->login_window = 120;
+	for (size_t i = 0; i < NKEYS; i++) {
+		struct config_where w = { "(default)", 0, &keys[i] };
+		/* The default is the documented text itself, parsed as a file's
+		 * value would be; test-conf proves each one parses. */
+		if (keys[i].def_is_value)
+			(void)keys[i].set(c, keys[i].def, &w, &ignored);
+	}
 }
 
 static size_t edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), prev[33], cur[33];
 
+	/* Longer than any key or section: too far from all of them. */
 	if (la > 32 || lb > 32)
 		return 99;
 	for (size_t j = 0; j <= lb; j++)
@@ -98,284 +403,124 @@ static void known_list(const char *section, char *out, size_t len)
 	}
 }
 
-bool config_valid_driver(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n >= PCI_DRIVER_LEN)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
-			return false;
-	return true;
-}
-
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	char *end = s + strlen(s);
-	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
-		*--end = '\0';
-	return s;
-}
-
-/* Next word of a list separated by blanks or commas; NULL at the end. */
-static char *next_word(char **cursor)
-{
-	char *p = *cursor;
-	while (*p == ' ' || *p == '\t' || *p == ',')
-		p++;
-	if (!*p)
-		return NULL;
-	char *w = p;
-	while (*p && *p != ' ' && *p != '\t' && *p != ',')
-		p++;
-	if (*p)
-		*p++ = '\0';
-	*cursor = p;
-	return w;
-}
-
 #define FAIL(...) ss_fail(e, -EINVAL, __VA_ARGS__)
 
-static int set_devices(const char *path, int line, char *val, struct ss_config *c, struct ss_error *e)
-{
-	char *cur = val, *w;
-	c->ndevices = 0;
-	while ((w = next_word(&cur))) {
-		struct pci_addr a;
-		if (!pci_addr_parse_user(w, &a))
-			return FAIL("%s:%d: [vm] devices: \"%s\" is not a PCI address; expected the form "
-				    "0000:01:00.0 (as lspci -D prints it)", path, line, w);
-		for (size_t i = 0; i < c->ndevices; i++)
-			if (pci_addr_cmp(&c->devices[i], &a) == 0)
-				return FAIL("%s:%d: [vm] devices: %s is listed twice", path, line, w);
-		if (c->ndevices == SS_MAX_FUNCS)
-			return FAIL("%s:%d: [vm] devices: more than %d functions; one GPU has at most 8",
-				    path, line, SS_MAX_FUNCS);
-		c->devices[c->ndevices++] = a;
-	}
-	if (c->ndevices == 0)
-		return FAIL("%s:%d: [vm] devices is empty; expected %s", path, line, keys[0].expects);
-	return 0;
-}
+struct parse {
+	const char *path;
+	int line;
+	char section[32];
+	bool seen[NKEYS];
+};
 
-static int set_bridge(const char *path, int line, char *val, struct ss_config *c, struct ss_error *e)
+static int parse_header(struct parse *ps, char *line, struct ss_error *e)
 {
-	char *cur = val, *w = next_word(&cur);
-	if (!w || next_word(&cur))
-		return FAIL("%s:%d: [vm] bridge: expected exactly one PCI address (0000:00:01.0)", path, line);
-	if (!pci_addr_parse_user(w, &c->bridge))
-		return FAIL("%s:%d: [vm] bridge: \"%s\" is not a PCI address; expected the form 0000:00:01.0",
-			    path, line, w);
-	c->has_bridge = true;
-	return 0;
-}
+	char *close = strchr(line, ']'), known[128], hint[64];
+	bool found = false;
+	int r = 0;
 
-static int set_drivers(const char *path, int line, char *val, struct ss_config *c, struct ss_error *e)
-{
-	char *cur = val, *w;
-	c->nhost = 0;
-	while ((w = next_word(&cur))) {
-		char *eq = strchr(w, '=');
-		struct host_driver h;
-		if (!eq)
-			return FAIL("%s:%d: [host] drivers: \"%s\" has no '='; expected address=driver, "
-				    "e.g. 0000:01:00.0=nvidia", path, line, w);
-		*eq = '\0';
-		if (!pci_addr_parse_user(w, &h.addr))
-			return FAIL("%s:%d: [host] drivers: \"%s\" is not a PCI address (0000:01:00.0)",
-				    path, line, w);
-		if (!config_valid_driver(eq + 1))
-			return FAIL("%s:%d: [host] drivers: \"%s\" is not a driver name (letters, digits, "
-				    "'_' and '-', as in /sys/bus/pci/drivers)", path, line, eq + 1);
-		if (strcmp(eq + 1, "vfio-pci") == 0)
-			return FAIL("%s:%d: [host] drivers: %s=vfio-pci makes no sense; the host driver is the one "
-				    "the device uses outside the VM", path, line, w);
-		snprintf(h.driver, sizeof(h.driver), "%s", eq + 1);
-		for (size_t i = 0; i < c->nhost; i++)
-			if (pci_addr_cmp(&c->host[i].addr, &h.addr) == 0)
-				return FAIL("%s:%d: [host] drivers: %s is given twice", path, line, w);
-		if (c->nhost == SS_MAX_FUNCS)
-			return FAIL("%s:%d: [host] drivers: more than %d entries", path, line, SS_MAX_FUNCS);
-		c->host[c->nhost++] = h;
-	}
-	if (c->nhost == 0)
-		return FAIL("%s:%d: [host] drivers is empty; expected %s", path, line, keys[2].expects);
-	return 0;
-}
-
-static bool valid_name(const char *s)
-{
-	if (!*s || strlen(s) >= 128)
-		return false;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("_-.@", *s))
-			return false;
-	return true;
-}
-
-static int set_login(const char *path, int line, size_t k, const char *val, struct ss_config *c,
-		     struct ss_error *e)
-{
-	if (k == 7) {
-		if (strcmp(val, "yes") != 0 && strcmp(val, "no") != 0)
-			return FAIL("%s:%d: [login] auto: \"%s\" is neither yes nor no", path, line, val);
-		c->login_auto = val[0] == 'y';
-		return 0;
-	}
-	char *end;
-	long n = strtol(val, &end, 10);
-	if (*end || n < 1 || n > 600)
-		return FAIL("%s:%d: [login] window: \"%s\" is not a number of seconds from 1 to 600", path, line,
-			    val);
-	c->login_window = (int)n;
-	return 0;
-}
-
-static int set_display(const char *path, int line, size_t k, char *val, struct ss_config *c, struct ss_error *e)
-{
-	if (k == 5) {
-		char *end;
-		long n = val[0] == ':' ? strtol(val + 1, &end, 10) : -1;
-		if (n < 0 || n > 63 || *end || !val[1])
-			return FAIL("%s:%d: [display] display: \"%s\" is not a display; expected :0", path, line, val);
-		c->display = (int)n;
-		return 0;
-	}
-	if (k == 6) {
-		if (val[0] != '/' || strlen(val) >= sizeof(c->xauthority) || strpbrk(val, " \t"))
-			return FAIL("%s:%d: [display] authfile: expected an absolute path", path, line);
-		snprintf(c->xauthority, sizeof(c->xauthority), "%s", val);
-		return 0;
-	}
-	static const struct {
-		const char *kind;
-		enum dm_kind dm;
-	} kinds[] = { { "systemd", DM_SYSTEMD }, { "openrc", DM_OPENRC }, { "runit", DM_RUNIT },
-		      { "command", DM_COMMAND } };
-	if (strcmp(val, "none") == 0) {
-		c->dm = DM_NONE;
-		return 0;
-	}
-	char *colon = strchr(val, ':');
-	if (colon) {
-		*colon = '\0';
-		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-			if (strcmp(val, kinds[i].kind) != 0)
-				continue;
-			const char *name = colon + 1;
-			bool ok = kinds[i].dm == DM_COMMAND ? name[0] == '/' && !strpbrk(name, " \t") &&
-								      strlen(name) < sizeof(c->dm_name)
-							    : valid_name(name);
-			if (!ok)
-				return FAIL("%s:%d: [display] manager: \"%s\" is not a %s for %s:", path, line, name,
-					    kinds[i].dm == DM_COMMAND ? "single absolute path" : "unit or service name",
-					    val);
-			c->dm = kinds[i].dm;
-			snprintf(c->dm_name, sizeof(c->dm_name), "%s", name);
-			return 0;
+	if (!close || *trim(close + 1)) {
+		r = FAIL("%s:%d: a section header is [name] alone on its line", ps->path, ps->line);
+	} else {
+		*close = '\0';
+		snprintf(ps->section, sizeof(ps->section), "%s", trim(line + 1));
+		for (size_t i = 0; i < NKEYS; i++)
+			found |= strcmp(keys[i].section, ps->section) == 0;
+		if (!found) {
+			known_list(NULL, known, sizeof(known));
+			suggest(ps->section, NULL, hint, sizeof(hint));
+			r = FAIL("%s:%d: unknown section [%s]%s; known sections: %s", ps->path, ps->line,
+				 ps->section, hint, known);
 		}
-		*colon = ':';
 	}
-	return FAIL("%s:%d: [display] manager: \"%s\" is not understood; expected %s", path, line, val,
-		    keys[4].expects);
+	return r;
+}
+
+/* line is "key = value" with eq at its '='. */
+static int parse_assignment(struct parse *ps, char *line, char *eq, struct ss_config *c, struct ss_error *e)
+{
+	char *key, *val, *hash, known[128], hint[64];
+	size_t k = 0;
+	int r;
+
+	*eq = '\0';
+	key = trim(line);
+	val = trim(eq + 1);
+	/* Values never contain '#': from there on it is a comment. */
+	hash = strchr(val, '#');
+	if (hash) {
+		*hash = '\0';
+		val = trim(val);
+	}
+	while (ps->section[0] && k < NKEYS &&
+	       (strcmp(keys[k].section, ps->section) != 0 || strcmp(keys[k].name, key) != 0))
+		k++;
+
+	if (!ps->section[0]) {
+		r = FAIL("%s:%d: key '%s' before any [section]", ps->path, ps->line, key);
+	} else if (k == NKEYS) {
+		known_list(ps->section, known, sizeof(known));
+		suggest(key, ps->section, hint, sizeof(hint));
+		r = FAIL("%s:%d: unknown key '%s' in [%s]%s; known keys there: %s", ps->path, ps->line, key,
+			 ps->section, hint, known);
+	} else if (ps->seen[k]) {
+		r = FAIL("%s:%d: [%s] %s is set twice", ps->path, ps->line, ps->section, key);
+	} else if (!*val) {
+		r = FAIL("%s:%d: [%s] %s has no value; expected %s", ps->path, ps->line, ps->section, key,
+			 keys[k].expects);
+	} else {
+		struct config_where w = { ps->path, ps->line, &keys[k] };
+		ps->seen[k] = true;
+		r = keys[k].set(c, val, &w, e);
+	}
+	return r;
+}
+
+static int parse_line(struct parse *ps, char *raw, size_t n, struct ss_config *c, struct ss_error *e)
+{
+	bool control = false;
+	char *line, *eq;
+	int r = 0;
+
+	for (size_t i = 0; i < n; i++)
+		control |= (unsigned char)raw[i] < 0x20 && raw[i] != '\t' && raw[i] != '\r';
+	line = trim(raw);
+	if (control)
+		r = FAIL("%s:%d: control character in the line", ps->path, ps->line);
+	else if (!*line || *line == '#' || *line == ';')
+		r = 0;
+	else if (*line == '[')
+		r = parse_header(ps, line, e);
+	else if (!(eq = strchr(line, '=')))
+		r = FAIL("%s:%d: expected key = value, [section], or a # comment", ps->path, ps->line);
+	else
+		r = parse_assignment(ps, line, eq, c, e);
+	return r;
 }
 
 int config_parse(const char *path, const char *text, struct ss_config *c, struct ss_error *e)
 {
-	char section[32] = "";
-	bool seen[NKEYS] = { false };
-	int lineno = 0, r;
+	struct parse ps = { .path = path };
 	const char *p = text;
+	int r = 0;
 
 	config_init(c);
 	snprintf(c->path, sizeof(c->path), "%s", path);
-	while (*p) {
-		char raw[1024], *line, *eq, *key, *val;
+	while (r == 0 && *p) {
+		char raw[CONFIG_LINE];
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		lineno++;
-		if (n >= sizeof(raw))
-			return FAIL("%s:%d: line longer than %zu characters", path, lineno, sizeof(raw) - 1);
-		memcpy(raw, p, n);
-		raw[n] = '\0';
+		ps.line++;
+		if (n >= sizeof(raw)) {
+			r = FAIL("%s:%d: line longer than %zu characters", path, ps.line, sizeof(raw) - 1);
+		} else {
+			memcpy(raw, p, n);
+			raw[n] = '\0';
+			r = parse_line(&ps, raw, n, c, e);
+		}
 		p += n + (nl ? 1 : 0);
-		for (size_t i = 0; i < n; i++)
-			if ((unsigned char)raw[i] < 0x20 && raw[i] != '\t' && raw[i] != '\r')
-				return FAIL("%s:%d: control character in the line", path, lineno);
-		line = trim(raw);
-		if (!*line || *line == '#' || *line == ';')
-			continue;
-		if (*line == '[') {
-			char *close = strchr(line, ']');
-			char known[128], hint[64];
-			if (!close || *trim(close + 1))
-				return FAIL("%s:%d: a section header is [name] alone on its line", path, lineno);
-			*close = '\0';
-			snprintf(section, sizeof(section), "%s", trim(line + 1));
-			bool found = false;
-			for (size_t i = 0; i < NKEYS; i++)
-				found |= strcmp(keys[i].section, section) == 0;
-			if (!found) {
-				known_list(NULL, known, sizeof(known));
-				suggest(section, NULL, hint, sizeof(hint));
-				return FAIL("%s:%d: unknown section [%s]%s; known sections: %s", path, lineno,
-					    section, hint, known);
-			}
-			continue;
-		}
-		eq = strchr(line, '=');
-		if (!eq)
-			return FAIL("%s:%d: expected key = value, [section], or a # comment", path, lineno);
-		*eq = '\0';
-		key = trim(line);
-		val = trim(eq + 1);
-		/* Strip a trailing comment: values never contain '#'. */
-		char *hash = strchr(val, '#');
-		if (hash) {
-			*hash = '\0';
-			val = trim(val);
-		}
-		if (!section[0])
-			return FAIL("%s:%d: key '%s' before any [section]", path, lineno, key);
-		size_t k;
-		for (k = 0; k < NKEYS; k++)
-			if (strcmp(keys[k].section, section) == 0 && strcmp(keys[k].name, key) == 0)
-				break;
-		if (k == NKEYS) {
-			char known[128], hint[64];
-			known_list(section, known, sizeof(known));
-			suggest(key, section, hint, sizeof(hint));
-			return FAIL("%s:%d: unknown key '%s' in [%s]%s; known keys there: %s", path, lineno, key,
-				    section, hint, known);
-		}
-		if (seen[k])
-			return FAIL("%s:%d: [%s] %s is set twice", path, lineno, section, key);
-		seen[k] = true;
-		if (!*val)
-			return FAIL("%s:%d: [%s] %s has no value; expected %s", path, lineno, section, key,
-				    keys[k].expects);
-		if (k == 0)
-			r = set_devices(path, lineno, val, c, e);
-		else if (k == 1)
-			r = set_bridge(path, lineno, val, c, e);
-		else if (k == 2)
-			r = set_drivers(path, lineno, val, c, e);
-		else if (k >= 7)
-			r = set_login(path, lineno, k, val, c, e);
-		else if (k >= 4)
-			r = set_display(path, lineno, k, val, c, e);
-		else if (!config_valid_driver(val))
-			r = FAIL("%s:%d: [host] xorg_driver: \"%s\" is not a driver name; expected %s", path,
-				 lineno, val, keys[k].expects);
-		else
-			r = 0, snprintf(c->xorg_host_driver, sizeof(c->xorg_host_driver), "%s", val);
-		if (r < 0)
-			return r;
 	}
-	c->loaded = true;
-	return 0;
+	c->loaded = r == 0;
+	return r;
 }
 
 int config_parse_fd(int fd, const char *path, struct ss_config *c, struct ss_error *e)
@@ -384,8 +529,10 @@ int config_parse_fd(int fd, const char *path, struct ss_config *c, struct ss_err
 	size_t total = 0;
 	int r;
 
-	if (!buf)
-		return ss_fail(e, -ENOMEM, "out of memory");
+	if (!buf) {
+		r = ss_fail(e, -ENOMEM, "out of memory");
+		goto out;
+	}
 	for (;;) {
 		ssize_t n = read(fd, buf + total, CONFIG_MAX + 1 - total);
 		if (n < 0 && errno == EINTR)
@@ -404,11 +551,10 @@ int config_parse_fd(int fd, const char *path, struct ss_config *c, struct ss_err
 		}
 	}
 	buf[total] = '\0';
-	if (memchr(buf, '\0', total)) {
+	if (memchr(buf, '\0', total))
 		r = ss_fail(e, -EINVAL, "%s: contains a NUL byte; this is not a text file", path);
-		goto out;
-	}
-	r = config_parse(path, buf, c, e);
+	else
+		r = config_parse(path, buf, c, e);
 out:
 	free(buf);
 	return r;
@@ -421,35 +567,26 @@ int config_load_secure(const char *path, struct ss_config *c, struct ss_error *e
 
 	config_init(c);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return -ENOENT;
-		if (errno == ELOOP)
-			return ss_fail(e, -ELOOP, "%s is a symbolic link; the configuration must be a plain "
-				       "file owned by root", path);
-		return ss_fail(e, -errno, "%s: %s", path, strerror(errno));
-	}
-	if (fstat(fd, &st) < 0) {
+	if (fd < 0 && errno == ENOENT)
+		r = -ENOENT;
+	else if (fd < 0 && errno == ELOOP)
+		r = ss_fail(e, -ELOOP, "%s is a symbolic link; the configuration must be a plain file "
+			    "owned by root", path);
+	else if (fd < 0)
 		r = ss_fail(e, -errno, "%s: %s", path, strerror(errno));
-	} else if (!S_ISREG(st.st_mode)) {
+	else if (fstat(fd, &st) < 0)
+		r = ss_fail(e, -errno, "%s: %s", path, strerror(errno));
+	else if (!S_ISREG(st.st_mode))
 		r = ss_fail(e, -EINVAL, "%s is not a regular file", path);
-	} else if (st.st_uid != 0) {
+	else if (st.st_uid != 0)
 		r = ss_fail(e, -EPERM, "%s is owned by uid %u, not root: chown root:root %s", path,
 			    (unsigned)st.st_uid, path);
-	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
 		r = ss_fail(e, -EPERM, "%s is writable by group or others (mode %04o): chmod 644 %s", path,
 			    (unsigned)(st.st_mode & 07777), path);
-	} else {
+	else
 		r = config_parse_fd(fd, path, c, e);
-	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	return r;
-}
-
-const char *config_host_driver(const struct ss_config *c, const struct pci_addr *a)
-{
-	for (size_t i = 0; i < c->nhost; i++)
-		if (pci_addr_cmp(&c->host[i].addr, a) == 0)
-			return c->host[i].driver;
-	return NULL;
 }

@@ -39,6 +39,33 @@ struct ss_config {
 	int login_window;           /* [login] window: seconds after the seat login (default 120) */
 };
 
+struct config_key;
+
+/* Where a value came from, for its messages: "path:line: [section] key". */
+struct config_where {
+	const char *path;
+	int line;
+	const struct config_key *key;
+};
+
+/* One key of the file.  The parser finds a key by section and name, never
+ * by position, so a key added anywhere moves no other; the same rows are
+ * what session-switch.conf(5) has to describe. */
+struct config_key {
+	const char *section;
+	const char *name;
+	const char *expects;  /* completes "expected ..." in messages */
+	const char *def;      /* the default, worded as session-switch.conf(5) has it */
+	bool def_is_value;    /* def is a value that config_init() gives to set() */
+	/* 0, or -EINVAL naming w's file, line and key */
+	int (*set)(struct ss_config *c, const char *value, const struct config_where *w, struct ss_error *e);
+};
+
+/* The table, read-only, and its length in *n. */
+const struct config_key *config_keys(size_t *n);
+
+/* Every default that is a value goes through its key's setter, so what the
+ * program assumes is the text the man page states. */
 void config_init(struct ss_config *c);
 /* Parse text; `path` only names it in messages.  -EINVAL with "path:line: ..." */
 int config_parse(const char *path, const char *text, struct ss_config *c, struct ss_error *e);

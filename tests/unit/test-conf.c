@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "conf.h"
 #include "fixture.h"
@@ -110,6 +112,75 @@ static void display_keys(void **state)
 	assert_int_equal(c.dm, DM_NONE);
 }
 
+static void key_table_is_whole(void **state)
+{
+	size_t n;
+	const struct config_key *k = config_keys(&n);
+
+	assert_true(n > 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_non_null(k[i].set);
+		assert_true(k[i].section[0] && k[i].name[0] && k[i].expects[0] && k[i].def[0]);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(k[i].section, k[j].section) == 0 && strcmp(k[i].name, k[j].name) == 0)
+				fail_msg("[%s] %s is in the table twice", k[i].section, k[i].name);
+	}
+}
+
+/* config_init() and a file that states every default give the same
+ * configuration: the default is the documented text, not a second copy. */
+static void defaults_are_the_documented_text(void **state)
+{
+	size_t n;
+	const struct config_key *k = config_keys(&n);
+	struct ss_config init, c;
+	struct ss_error e;
+
+	config_init(&init);
+	assert_string_equal(init.xorg_host_driver, "modesetting");
+	assert_int_equal(init.dm, DM_UNSET);
+	assert_int_equal(init.display, 0);
+	assert_string_equal(init.xauthority, "/var/run/slim.auth");
+	assert_true(init.login_auto);
+	assert_int_equal(init.login_window, 120);
+	for (size_t i = 0; i < n; i++) {
+		char text[256];
+		if (!k[i].def_is_value)
+			continue;
+		snprintf(text, sizeof(text), "[%s]\n%s = %s\n", k[i].section, k[i].name, k[i].def);
+		if (parse(text, &c, &e) != 0)
+			fail_msg("the default of [%s] %s does not parse: %s", k[i].section, k[i].name, e.msg);
+		assert_string_equal(c.xorg_host_driver, init.xorg_host_driver);
+		assert_int_equal(c.dm, init.dm);
+		assert_string_equal(c.dm_name, init.dm_name);
+		assert_int_equal(c.display, init.display);
+		assert_string_equal(c.xauthority, init.xauthority);
+		assert_int_equal(c.login_auto, init.login_auto);
+		assert_int_equal(c.login_window, init.login_window);
+		assert_int_equal(c.ndevices, 0);
+		assert_false(c.has_bridge);
+		assert_int_equal(c.nhost, 0);
+	}
+}
+
+/* Each key's "expected ..." comes from its row, whatever its position. */
+static void empty_value_says_what_the_key_expects(void **state)
+{
+	size_t n;
+	const struct config_key *k = config_keys(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		struct ss_config c;
+		struct ss_error e;
+		char text[128], want[512];
+		snprintf(text, sizeof(text), "[%s]\n%s =\n", k[i].section, k[i].name);
+		snprintf(want, sizeof(want), "/etc/session-switch.conf:2: [%s] %s has no value; expected %s",
+			 k[i].section, k[i].name, k[i].expects);
+		assert_int_equal(parse(text, &c, &e), -EINVAL);
+		assert_string_equal(e.msg, want);
+	}
+}
+
 static void driver_names(void **state)
 {
 	assert_true(config_valid_driver("snd_hda_intel"));
@@ -128,6 +199,9 @@ int main(void)
 		cmocka_unit_test(every_error_names_file_line_and_fix),
 		cmocka_unit_test(display_keys),
 		cmocka_unit_test(driver_names),
+		cmocka_unit_test(key_table_is_whole),
+		cmocka_unit_test(defaults_are_the_documented_text),
+		cmocka_unit_test(empty_value_says_what_the_key_expects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
