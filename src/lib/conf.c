@@ -17,16 +17,6 @@
 /* The longest line, and so the longest value a setter is given. */
 #define CONFIG_LINE 1024
 
-bool config_valid_driver(const char *s)
-{
-	size_t n = strlen(s);
-	bool ok = n > 0 && n < PCI_DRIVER_LEN;
-
-	for (size_t i = 0; ok && i < n; i++)
-		ok = isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '-';
-	return ok;
-}
-
 const char *config_host_driver(const struct ss_config *c, const struct pci_addr *a)
 {
 	const char *driver = NULL;
@@ -155,7 +145,7 @@ static int set_drivers(struct ss_config *c, const char *value, const struct conf
 				"0000:01:00.0=nvidia", word);
 		else if (!pci_addr_parse_user(word, &h.addr))
 			r = bad(e, w, ": \"%s\" is not a PCI address (0000:01:00.0)", word);
-		else if (!config_valid_driver(eq + 1))
+		else if (!pci_driver_name_valid(eq + 1))
 			r = bad(e, w, ": \"%s\" is not a driver name (letters, digits, '_' and '-', as in "
 				"/sys/bus/pci/drivers)", eq + 1);
 		else if (strcmp(eq + 1, "vfio-pci") == 0)
@@ -180,7 +170,7 @@ static int set_xorg_driver(struct ss_config *c, const char *value, const struct 
 {
 	int r = 0;
 
-	if (!config_valid_driver(value))
+	if (!pci_driver_name_valid(value))
 		r = bad(e, w, ": \"%s\" is not a driver name; expected %s", value, w->key->expects);
 	else
 		snprintf(c->xorg_host_driver, sizeof(c->xorg_host_driver), "%s", value);

@@ -11,7 +11,6 @@
 #include "pci.h"
 #include "pciaddr.h"
 
-#define SS_MAX_FUNCS 8
 #define SS_DEFAULT_CONFIG "/etc/session-switch.conf"
 
 struct host_driver {
@@ -72,14 +71,12 @@ int config_parse(const char *path, const char *text, struct ss_config *c, struct
 /* Read and parse an open file (the caller decided how to open it). */
 int config_parse_fd(int fd, const char *path, struct ss_config *c, struct ss_error *e);
 
-/* The setuid helper's way in (SECURITY.md rule 7): open path with
+/* The setuid helper's way in (doc/security.md rule 7): open path with
  * O_NOFOLLOW, and through that fd require a regular file owned by root and
  * not writable by group or others.  -ENOENT when there is no file (the
  * caller then detects); any other problem is fatal and named. */
 int config_load_secure(const char *path, struct ss_config *c, struct ss_error *e);
 
-/* A driver name as the kernel has them: [A-Za-z0-9_-], 1..63 chars. */
-bool config_valid_driver(const char *s);
 /* The configured host driver of a, or NULL. */
 const char *config_host_driver(const struct ss_config *c, const struct pci_addr *a);
 

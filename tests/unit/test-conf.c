@@ -183,12 +183,12 @@ static void empty_value_says_what_the_key_expects(void **state)
 
 static void driver_names(void **state)
 {
-	assert_true(config_valid_driver("snd_hda_intel"));
-	assert_true(config_valid_driver("vfio-pci"));
-	assert_false(config_valid_driver(""));
-	assert_false(config_valid_driver("a b"));
-	assert_false(config_valid_driver("../x"));
-	assert_false(config_valid_driver("0123456789012345678901234567890123456789012345678901234567890123"));
+	assert_true(pci_driver_name_valid("snd_hda_intel"));
+	assert_true(pci_driver_name_valid("vfio-pci"));
+	assert_false(pci_driver_name_valid(""));
+	assert_false(pci_driver_name_valid("a b"));
+	assert_false(pci_driver_name_valid("../x"));
+	assert_false(pci_driver_name_valid("0123456789012345678901234567890123456789012345678901234567890123"));
 }
 
 int main(void)
