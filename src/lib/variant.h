@@ -47,6 +47,14 @@ int variant_select(const struct sysroot *sr, enum mode to, struct ss_error *e);
  * name) in at SLiM's first start; variant_select() afterwards goes back to
  * the plain variant and removes the copy.  0, 1 (no variants), -errno. */
 int variant_select_login(const struct sysroot *sr, enum mode to, const char *user, struct ss_error *e);
+/* Shared by selection and setup: was `path` written by session-switch
+ * (its marker line; *exists says whether it is there at all); remove it
+ * only if so; write a file or point a link, atomically. */
+bool variant_is_ours(const struct sysroot *sr, const char *path, bool *exists);
+void variant_remove_ours(const struct sysroot *sr, const char *path);
+int variant_write_file(const struct sysroot *sr, const char *path, const char *text, struct ss_error *e);
+int variant_set_link(const struct sysroot *sr, const char *path, const char *target, struct ss_error *e);
+
 /* Which variant /etc/slim.conf points at (a login copy counts as its
  * mode), or -1. */
 int variant_current(const struct sysroot *sr);

@@ -1,0 +1,166 @@
+/* `session-switch setup`: the variants of each mode worked out from the
+ * detected hardware and written, or taken away again.  Only the command
+ * links this; selecting a variant is variant.c. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "slimconf.h"
+#include "variant.h"
+#include "xorgconf.h"
+
+static const char xorg_template[] =
+#include "xorg_template.h"
+	;
+
+/* A file name for a GPU's variant: its vendor, as the seed named them. */
+static void gpu_name(const struct pci_dev *d, const char *fallback, char *out, size_t len)
+{
+	const char *n = d->vendor == 0x8086 ? "intel" : d->vendor == 0x10de ? "nvidia" :
+			d->vendor == 0x1002 ? "amd" : fallback;
+	snprintf(out, len, "%s", n);
+}
+
+static void add_file(const struct machine *m, struct variant_set *v, const char *path, char *text,
+		     const char *link)
+{
+	struct variant_file *f = &v->f[v->n++];
+	bool exists;
+	snprintf(f->path, sizeof(f->path), "%s", path);
+	f->text = text;
+	snprintf(f->link, sizeof(f->link), "%s", link ? link : "");
+	if (!link)
+		f->exists_foreign = !variant_is_ours(&m->root, path, &exists) && exists;
+}
+
+int variant_plan(const struct machine *m, struct variant_set *v, struct ss_error *e)
+{
+	const struct target *t = &m->target;
+	char path[128], *text, *orig = NULL;
+	int r;
+
+	memset(v, 0, sizeof(*v));
+	if (m->target_err)
+		return ss_fail(e, m->target_err, "%s", m->target_msg.msg);
+	if (!t->has_igpu)
+		return ss_fail(e, -ENODEV, "no integrated GPU on the root bus: there is nothing for X to run "
+			       "on in vm mode");
+	const struct pci_dev *dgpu = NULL, *igpu = pci_find(&m->devs, &t->igpu);
+	for (size_t i = 0; i < t->n && !dgpu; i++) {
+		const struct pci_dev *d = pci_find(&m->devs, &t->fn[i].addr);
+		if (d && pci_is_display(d))
+			dgpu = d;
+	}
+	gpu_name(dgpu, "dgpu", v->xorg_name[MODE_HOST], sizeof(v->xorg_name[MODE_HOST]));
+	gpu_name(igpu, "igpu", v->xorg_name[MODE_VM], sizeof(v->xorg_name[MODE_VM]));
+
+	const char *host_driver = m->conf.xorg_host_driver[0] ? m->conf.xorg_host_driver : "modesetting";
+	struct xorg_vars xv[2] = {
+		[MODE_HOST] = { "host", "dgpu", host_driver, dgpu->addr, "" },
+		[MODE_VM] = { "vm", "igpu", "modesetting", igpu->addr, "" },
+	};
+	for (int mode = MODE_HOST; mode <= MODE_VM; mode++) {
+		if ((r = xorgconf_render(xorg_template, &xv[mode], &text, e)) < 0)
+			goto fail;
+		snprintf(path, sizeof(path), "/etc/X11/xorg.conf.%s", v->xorg_name[mode]);
+		add_file(m, v, path, text, NULL);
+	}
+
+	/* slim.conf variants come from the user's own: the .orig kept by an
+	 * earlier setup, or slim.conf itself the first time. */
+	bool exists, have_orig = sysroot_exists(&m->root, SLIM_ORIG);
+	const char *from = have_orig ? SLIM_ORIG : SLIM_CONF;
+	if (!have_orig && variant_is_ours(&m->root, SLIM_CONF, &exists))
+		return ss_fail(e, -EINVAL, "%s was written by session-switch but %s is missing: restore your "
+			       "own slim.conf as %s, then run setup again", SLIM_CONF, SLIM_ORIG, SLIM_CONF);
+	if (sysroot_slurp(&m->root, from, 1 << 20, &orig) >= 0) {
+		v->have_slim = true;
+		for (int mode = MODE_HOST; mode <= MODE_VM; mode++) {
+			char xname[64];
+			snprintf(xname, sizeof(xname), "xorg.conf.%s", v->xorg_name[mode]);
+			if ((r = slimconf_variant(orig, mode_str(mode), xname, &text, e)) < 0)
+				goto fail;
+			snprintf(path, sizeof(path), "%s.%s", SLIM_CONF, mode_str(mode));
+			add_file(m, v, path, text, NULL);
+		}
+		struct mode_report mr;
+		mode_of(t, &m->devs, &mr);
+		char target[32];
+		snprintf(target, sizeof(target), "slim.conf.%s", mode_str(mr.mode == MODE_VM ? MODE_VM : MODE_HOST));
+		add_file(m, v, SLIM_CONF, NULL, target);
+	}
+	free(orig);
+	return 0;
+fail:
+	free(orig);
+	variant_free(v);
+	return r;
+}
+
+void variant_free(struct variant_set *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		free(v->f[i].text);
+	v->n = 0;
+}
+
+/* Write text to path durably, through atomic_replace().  Its message
+ * names the file in its directory; the directory is added here. */
+int variant_write(const struct machine *m, const struct variant_set *v, struct ss_error *e)
+{
+	int r;
+
+	for (size_t i = 0; i < v->n; i++)
+		if (v->f[i].exists_foreign)
+			return ss_fail(e, -EEXIST, "%s exists and was not written by session-switch: move it "
+				       "away (or merge it into xorg/ of session-switch) and run setup again",
+				       v->f[i].path);
+	/* Keep the user's slim.conf once, before the link replaces it. */
+	if (v->have_slim && !sysroot_exists(&m->root, SLIM_ORIG)) {
+		char *orig = NULL;
+		if (sysroot_slurp(&m->root, SLIM_CONF, 1 << 20, &orig) < 0)
+			return ss_fail(e, -EIO, "cannot read %s to keep it as %s", SLIM_CONF, SLIM_ORIG);
+		r = variant_write_file(&m->root, SLIM_ORIG, orig, e);
+		free(orig);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < v->n; i++) {
+		const struct variant_file *f = &v->f[i];
+		r = f->text ? variant_write_file(&m->root, f->path, f->text, e) :
+			      variant_set_link(&m->root, f->path, f->link, e);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int variant_undo(const struct machine *m, struct ss_error *e)
+{
+	struct variant_set v;
+	const char *base;
+	int r, dfd;
+
+	if ((r = variant_plan(m, &v, e)) < 0)
+		return r;
+	if (sysroot_exists(&m->root, SLIM_ORIG)) {
+		dfd = sysroot_parent(&m->root, SLIM_CONF, &base);
+		if (dfd < 0)
+			return ss_fail(e, dfd, "/etc: %s", strerror(-dfd));
+		r = renameat(dfd, "slim.conf.orig", dfd, "slim.conf");
+		close(dfd);
+		if (r < 0)
+			return ss_fail(e, -errno, "restoring %s: %s", SLIM_CONF, strerror(errno));
+	}
+	for (size_t i = 0; i < v.n; i++)
+		if (v.f[i].text)
+			variant_remove_ours(&m->root, v.f[i].path);
+	variant_free(&v);
+	return 0;
+}
+
