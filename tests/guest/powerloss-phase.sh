@@ -4,11 +4,50 @@
 #   powerloss-phase.sh cut MODE STEP [FIRST]  (switch to FIRST,) switch to
 #                                      MODE and power off at STEP
 #   powerloss-phase.sh check MODE      after the new boot: recover -> MODE
+#   powerloss-phase.sh cutdm MODE [FIRST], checkdm MODE: the same with SLiM
+#                                      managed and the one-shot login armed,
+#                                      cut at the display start (the login
+#                                      variant selected, X not yet up); /etc
+#                                      lives in the share too, as on a disk
 . "$SRCDIR/lib.sh"
 mkdir -p "$OUT/state" /var/lib/session-switch
 mount --bind "$OUT/state" /var/lib/session-switch || { fail "cannot bind the state"; finish; }
 T=$BUILDDIR/src/helper/session-switch-helper-test
+# The display start's place in the table: display stop, the plan's device
+# steps, variant, DRM probe, display start.
+start_step() { echo $(( $($SS --json plan "$1" | jq '.plan.steps | length') + 4 )); }
+persist_etc() { # the first boot copies /etc into the share; every boot uses that copy
+	[ -d "$OUT/state-etc" ] || cp -a /etc "$OUT/state-etc"
+	mount --bind "$OUT/state-etc" /etc || fail "cannot bind /etc"
+}
 case "$1" in
+cutdm)
+	persist_etc
+	slim_up || finish
+	if [ -n "${3:-}" ]; then $SS "$3"; assert_eq "switch to $3 first" 0 $?; wait_greeter; fi
+	n=$(start_step "$2")
+	echo "powering off at step $n (display start) of a switch to $2, the login armed"
+	sync
+	SS_TEST_LOGIN=alice SS_FAULT=poweroff:$n $T "$2"
+	fail "still running after the power cut"
+	;;
+checkdm)
+	persist_etc
+	install -m 755 "$SRCDIR/dm-ctl" /usr/local/sbin/ss-dm-ctl
+	assert_grep "^state=pending" /var/lib/session-switch/journal
+	[ "$2" = host ] && assert_grep "^step=variant - alice$" /var/lib/session-switch/journal
+	$SS recover; assert_eq "recover: exit" 0 $?
+	assert_eq "mode after recover" "$2" "$($SS --json status | jq -r .mode)"
+	assert_eq "slim.conf after recover" "slim.conf.$2" "$(readlink /etc/slim.conf)"
+	assert_no_file /etc/slim.conf.vm.login
+	wait_for_file /tmp/.X11-unix/X0 60
+	want=$GPU; [ "$2" = vm ] && want=$IGPU
+	assert_eq "X's GPU after recover" "$want" "$(x_gpu)"
+	# a greeter at all means SLiM read no auto-login: it asks
+	wait_greeter
+	pgrep -u alice >/dev/null && fail "alice was logged in after the power cut" || pass "nobody logged in"
+	/usr/local/sbin/ss-dm-ctl stop
+	;;
 cut)
 	if [ -n "${4:-}" ]; then $SS "$4"; assert_eq "switch to $4 first" 0 $?; fi
 	echo "powering off at step $3 of a switch to $2"

@@ -22,5 +22,17 @@ boot cut host 7 vm; rc=$?
 [ $rc -eq 125 ] || { echo "FAIL: the power cut did not happen (exit $rc)"; failed=1; }
 boot check vm || failed=1
 
-[ $failed -eq 0 ] && echo "PASS: recovered from both power cuts" || echo "FAIL: see above"
+# The same with SLiM managed and the one-shot login armed (issue 13):
+# host->vm cut before X starts on the iGPU, with the login variant
+# selected; vm->host cut before X starts on the dGPU.
+rm -rf "$out/state" "$out/state-etc"
+boot cutdm vm; rc=$?
+[ $rc -eq 125 ] || { echo "FAIL: the power cut did not happen (exit $rc)"; failed=1; }
+boot checkdm host || failed=1
+rm -rf "$out/state" "$out/state-etc"
+boot cutdm host vm; rc=$?
+[ $rc -eq 125 ] || { echo "FAIL: the power cut did not happen (exit $rc)"; failed=1; }
+boot checkdm vm || failed=1
+
+[ $failed -eq 0 ] && echo "PASS: recovered from every power cut" || echo "FAIL: see above"
 exit $failed
