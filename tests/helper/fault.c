@@ -1,8 +1,8 @@
 /* The test build's fault hook (doc/testing.md, fault injection).  It is
  * linked into session-switch-helper-test alone, so that the installed
  * helper carries no way to kill itself or the machine: `nm` of it shows no
- * reboot() or raise(), and `strings` no SS_FAULT (tests/guest/scenarios/
- * audit-binary.guest checks that on the installed file). */
+ * reboot() or raise(), and `strings` no SS_FAULT (tests/cli/helper-binary.sh
+ * checks that on the helper as `make install` installs it). */
 #include "config.h"
 
 #include <errno.h>
