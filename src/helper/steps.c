@@ -268,42 +268,46 @@ static int move_back(struct ctx *c, const char *dev, const char *drv, struct ss_
 	return r;
 }
 
-/* The undo of every row of one function: back on the driver it had when
- * the switch began, and everything that driver makes is there again. */
-static int undo_restore(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+/* Back on the driver it had when the switch began, and everything that
+ * driver makes is there again; 1 when it was put back already (one
+ * function has several rows, and a bridge's rows undo all of them). */
+static int restore_fn(struct ctx *c, const char *dev, struct ss_error *e)
 {
-	const struct journal_fn *f = fn_of(c, r->device);
+	const struct journal_fn *f = fn_of(c, dev);
 	int ret;
 
-	if (!f || listed(c->restored, c->nrestored, r->device))
+	if (!f || listed(c->restored, c->nrestored, dev))
 		return 1;
-	ret = move_back(c, r->device, f->before, e);
+	ret = move_back(c, dev, f->before, e);
 	if (ret == 0 && strcmp(f->before, VFIO_DRIVER) == 0)
-		ret = wait_vfio_node(c, r->device, e);
+		ret = wait_vfio_node(c, dev, e);
 	else if (ret == 0 && f->before[0])
 		ret = wait_cards(c, f, e);
 	if (ret == 0 && c->nrestored < SS_MAX_FUNCS)
-		snprintf(c->restored[c->nrestored++], PCI_ADDR_LEN, "%s", r->device);
+		snprintf(c->restored[c->nrestored++], PCI_ADDR_LEN, "%s", dev);
 	return ret;
 }
 
-/* A removed bridge's functions come back with a rescan; moving them is
- * the rows after it. */
+/* The undo of every row of one function. */
+static int undo_restore(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	return restore_fn(c, r->device, e);
+}
+
+/* A bridge removed and rescanned re-creates every function below it, and
+ * the rescan binds the first driver that matches, whatever the override
+ * said: all of them go back, not only those whose own rows had begun. */
 static int undo_rescan(struct ctx *c, const struct journal_step *r, struct ss_error *e)
 {
 	int ret = 1;
 
 	(void)r;
-	for (size_t i = 0; i < c->j.n && ret == 1; i++) {
+	for (size_t i = 0; i < c->j.n && ret >= 0; i++) {
 		char dev[PCI_ADDR_LEN];
+		int one;
 		pci_addr_format(&c->j.fn[i].addr, dev);
-		if (!pciop_present(&c->op, dev))
-			ret = pciop_rescan(&c->op, e);
-	}
-	for (size_t i = 0; i < c->j.n && ret == 0; i++) {
-		char dev[PCI_ADDR_LEN];
-		pci_addr_format(&c->j.fn[i].addr, dev);
-		ret = wait_present(c, dev, e);
+		one = restore_fn(c, dev, e);
+		ret = one < 0 ? one : one == 0 ? 0 : ret;
 	}
 	return ret;
 }
@@ -446,8 +450,8 @@ DEVICE_ROW(step_unbind, "unbind", run_unbind, NULL);
 DEVICE_ROW(step_probe, "drivers_probe", run_probe, NULL);
 DEVICE_ROW(step_wait_driver, "wait_driver", run_wait_driver, verify_wait_driver);
 const struct step_type step_modprobe = { "modprobe", "device", "modprobe", run_modprobe, NULL, NULL, NULL };
-const struct step_type step_remove = { "remove", "device", "remove", run_remove, NULL, undo_rescan, "rescan" };
-const struct step_type step_rescan = { "rescan", "device", "rescan", run_rescan, NULL, undo_rescan, "rescan" };
+const struct step_type step_remove = { "remove", "device", "remove", run_remove, NULL, undo_rescan, "restore" };
+const struct step_type step_rescan = { "rescan", "device", "rescan", run_rescan, NULL, undo_rescan, "restore" };
 const struct step_type step_wait_device = { "wait_device", "device", "wait_device", run_wait_device, NULL, NULL,
 					    NULL };
 const struct step_type step_display_stop = { "display_stop", "display", "stop", run_display_stop, NULL,
