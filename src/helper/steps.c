@@ -70,17 +70,13 @@ struct card_cond {
 	bool sound, drm;
 };
 
+/* Polled while the kernel registers them: the function's own sound/ and
+ * drm/ directories, not a scan of the whole bus. */
 static bool cards_there(void *arg)
 {
 	struct card_cond *cc = arg;
-	struct pci_list l;
-	bool ok = false;
-	if (pci_scan(cc->sr, &l, NULL) < 0)
-		return false;
-	const struct pci_dev *d = pci_find(&l, &cc->addr);
-	ok = d && (!cc->sound || d->sound_card[0]) && (!cc->drm || d->drm_card[0]);
-	pci_list_free(&l);
-	return ok;
+	return (!cc->sound || pci_has_card(cc->sr, &cc->addr, "sound")) &&
+	       (!cc->drm || pci_has_card(cc->sr, &cc->addr, "drm"));
 }
 
 static int wait_driver(struct ctx *c, const char *dev, const char *want, struct ss_error *e)

@@ -242,6 +242,30 @@ fail:
 	return r;
 }
 
+bool pci_has_card(const struct sysroot *sr, const struct pci_addr *a, const char *kind)
+{
+	char classdir[32], path[PATH_MAX], target[PATH_MAX];
+	struct pci_addr owner;
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	/* the class directory, as pci_attach_class reads it: a card may sit
+	 * below a child device of the function (virtio0/drm/card0) */
+	snprintf(classdir, sizeof(classdir), "/sys/class/%s", kind);
+	if (sysroot_opendir(sr, classdir, &d) < 0)
+		return false;
+	while (!found && (de = readdir(d))) {
+		if (strncmp(de->d_name, "card", 4) != 0 || strchr(de->d_name, '-'))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", classdir, de->d_name);
+		found = sysroot_readlink(sr, path, target, sizeof(target)) >= 0 && owner_of(target, &owner) &&
+			pci_addr_cmp(&owner, a) == 0;
+	}
+	closedir(d);
+	return found;
+}
+
 void pci_list_free(struct pci_list *l)
 {
 	free(l->dev);

@@ -38,6 +38,9 @@ int pci_scan(const struct sysroot *sr, struct pci_list *out, struct ss_error *e)
 /* Re-read one device (after a driver change); -ENOENT when it is gone. */
 int pci_read_dev(const struct sysroot *sr, const char *name, struct pci_dev *d, struct ss_error *e);
 void pci_list_free(struct pci_list *l);
+/* Does the function have a card of `kind` ("drm" or "sound") registered
+ * below it now?  One class directory read, for waits that poll it. */
+bool pci_has_card(const struct sysroot *sr, const struct pci_addr *a, const char *kind);
 const struct pci_dev *pci_find(const struct pci_list *l, const struct pci_addr *a);
 
 static inline unsigned pci_base_class(const struct pci_dev *d) { return d->class >> 16; }

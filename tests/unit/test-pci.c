@@ -162,6 +162,29 @@ static void missing_sysfs(void **state)
 	sysroot_close(&sr);
 }
 
+/* The cards a function's drivers registered, found through the class
+ * directories as the way back waits for them (the reference guest's own
+ * recording): the "NVIDIA" GPU has DRM, its audio has sound, neither has
+ * the other, and the iGPU's card is not the dGPU's. */
+static void cards_of_one_function(void **state)
+{
+	struct sysroot sr;
+	struct ss_error e;
+	struct pci_addr gpu, snd, igpu;
+
+	(void)state;
+	assert_int_equal(sysroot_open(&sr, fixture_path("guest-q35"), &e), 0);
+	assert_true(pci_addr_parse_strict("0000:01:00.0", &gpu));
+	assert_true(pci_addr_parse_strict("0000:01:00.1", &snd));
+	assert_true(pci_addr_parse_strict("0000:00:1f.3", &igpu));
+	assert_true(pci_has_card(&sr, &gpu, "drm"));
+	assert_false(pci_has_card(&sr, &gpu, "sound"));
+	assert_true(pci_has_card(&sr, &snd, "sound"));
+	assert_false(pci_has_card(&sr, &snd, "drm"));
+	assert_false(pci_has_card(&sr, &igpu, "drm"));
+	sysroot_close(&sr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +193,7 @@ int main(void)
 		cmocka_unit_test(bus_above_nine),
 		cmocka_unit_test(damaged_tree),
 		cmocka_unit_test(missing_sysfs),
+		cmocka_unit_test(cards_of_one_function),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
