@@ -56,6 +56,11 @@ kernel/drivers/iommu/intel-iommu.ko
 SEED_DEP = """kernel/drivers/gpu/drm/i915/i915.ko: kernel/drivers/gpu/drm/drm_kms_helper.ko kernel/drivers/gpu/drm/drm.ko
 kernel/sound/pci/hda/snd-hda-intel.ko: kernel/sound/pci/hda/snd-hda-codec.ko kernel/sound/core/snd.ko
 kernel/drivers/net/ethernet/realtek/r8169.ko:
+kernel/drivers/gpu/drm/amd/amdgpu/amdgpu.ko: kernel/drivers/gpu/drm/drm_kms_helper.ko kernel/drivers/gpu/drm/drm.ko
+video/nvidia.ko:
+video/nvidia-modeset.ko: video/nvidia.ko
+video/nvidia-drm.ko: video/nvidia-modeset.ko video/nvidia.ko kernel/drivers/gpu/drm/drm_kms_helper.ko
+video/nvidia-uvm.ko: video/nvidia.ko
 """
 
 
@@ -227,12 +232,20 @@ def main():
         ("0000:02:00.1", "0000:00:01.1", 0x040300, 0x1002, 0xaaf0, "snd_hda_intel", 14),
     ]
     make("two-dgpu", two, describes="an NVIDIA and an AMD card behind two ports", cmdline=SEED_ARGS["cmdline"])
+    # The APU's slot as Cezanne has it (tests/data/README.md, b550itx-cezanne):
+    # its GPU and HDMI audio, then the CPU's PSP, USB and HD audio.
     apu = [d for d in SEED if d[0] != "0000:00:02.0"] + [
         ("0000:00:08.1", None, 0x060400, 0x1022, 0x1635, "pcieport", 13),
         ("0000:05:00.0", "0000:00:08.1", 0x030000, 0x1002, 0x1638, "amdgpu", 14),
+        ("0000:05:00.1", "0000:00:08.1", 0x040300, 0x1002, 0x1637, "snd_hda_intel", 15),
+        ("0000:05:00.2", "0000:00:08.1", 0x108000, 0x1022, 0x15df, "ccp", 16),
+        ("0000:05:00.3", "0000:00:08.1", 0x0c0330, 0x1022, 0x1639, "xhci_hcd", 17),
+        ("0000:05:00.4", "0000:00:08.1", 0x0c0330, 0x1022, 0x1639, "xhci_hcd", 18),
+        ("0000:05:00.6", "0000:00:08.1", 0x040300, 0x1022, 0x15e3, "snd_hda_intel", 19),
     ]
-    make("apu", apu, describes="an AMD APU (iGPU behind an internal bridge) beside an NVIDIA card",
-         cmdline="BOOT_IMAGE=/vmlinuz ro amd_iommu=on", dmar=False)
+    make("apu", apu, describes="an AMD APU (iGPU behind an internal bridge, beside its PSP, USB and audio) "
+         "beside an NVIDIA card", cmdline="BOOT_IMAGE=/vmlinuz ro amd_iommu=on", dmar=False,
+         kconfig=SEED_KCONFIG.replace("# CONFIG_AMD_IOMMU is not set", "CONFIG_AMD_IOMMU=y"))
 
 
 if __name__ == "__main__":

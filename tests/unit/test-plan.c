@@ -7,33 +7,36 @@
 #include "fixture.h"
 #include "plan.h"
 
+/* One plan for the whole file: each plan_for frees the texts of the last. */
+static struct plan p;
+
 /* The plan as one line per step: "action device value". */
-static void render(const struct plan *p, char *out, size_t len)
+static void render(const struct plan *pl, char *out, size_t len)
 {
 	size_t used = 0;
 	out[0] = '\0';
-	for (size_t i = 0; i < p->n; i++) {
-		int w = snprintf(out + used, len - used, "%s %s %s\n", step_kind_str(p->steps[i].kind),
-				 p->steps[i].device[0] ? p->steps[i].device : "-",
-				 p->steps[i].value[0] ? p->steps[i].value : "\"\"");
+	for (size_t i = 0; i < pl->n; i++) {
+		int w = snprintf(out + used, len - used, "%s %s %s\n", step_kind_str(pl->steps[i].kind),
+				 pl->steps[i].device[0] ? pl->steps[i].device : "-",
+				 pl->steps[i].value[0] ? pl->steps[i].value : "\"\"");
 		assert_true(w > 0 && (size_t)w < len - used);
 		used += (size_t)w;
 	}
 }
 
-static void plan_for(const char *fixture, const char *conf, enum mode to, struct plan *p, char *out, size_t len)
+static void plan_for(const char *fixture, const char *conf, enum mode to, struct plan *pl, char *out, size_t len)
 {
 	struct machine m;
 	struct ss_error e;
 	fixture_machine(&m, fixture, conf, MACHINE_OK, &e);
-	plan_build(&m, to, p);
-	render(p, out, len);
+	plan_free(pl); /* the last plan_for's texts; plan_build starts empty */
+	plan_build(&m, to, pl);
+	render(pl, out, len);
 	machine_free(&m);
 }
 
 static void seed_to_vm(void **state)
 {
-	struct plan p;
 	char s[4096];
 	plan_for("seed", NULL, MODE_VM, &p, s, sizeof(s));
 	assert_false(p.refused);
@@ -56,7 +59,6 @@ static void seed_to_vm(void **state)
 
 static void bridge_dance_comes_first(void **state)
 {
-	struct plan p;
 	char s[4096];
 	plan_for("seed", "[vm]\ndevices = 01:00.0 01:00.1\nbridge = 00:01.0\n", MODE_VM, &p, s, sizeof(s));
 	assert_false(p.refused);
@@ -79,7 +81,6 @@ static void bridge_dance_comes_first(void **state)
 
 static void back_to_host(void **state)
 {
-	struct plan p;
 	char s[4096];
 	/* no host driver known: clear the override, the kernel's first match binds */
 	plan_for("seed-vm", NULL, MODE_HOST, &p, s, sizeof(s));
@@ -119,7 +120,6 @@ static void back_to_host(void **state)
 
 static void repeated_switch_is_a_no_op(void **state)
 {
-	struct plan p;
 	char s[4096];
 	plan_for("seed", NULL, MODE_HOST, &p, s, sizeof(s));
 	assert_true(p.nothing_to_do);
@@ -136,18 +136,17 @@ static void repeated_switch_is_a_no_op(void **state)
 		"wait_driver 0000:01:00.1 vfio-pci\n");
 }
 
-static const struct check *find_check(const struct plan *p, const char *name)
+static const struct check *find_check(const struct plan *pl, const char *name)
 {
-	for (size_t i = 0; i < p->nchecks; i++)
-		if (strcmp(p->checks[i].name, name) == 0)
-			return &p->checks[i];
+	for (size_t i = 0; i < pl->nchecks; i++)
+		if (strcmp(pl->checks[i].name, name) == 0)
+			return &pl->checks[i];
 	fail_msg("no check %s", name);
 	return NULL;
 }
 
 static void refusals_say_why(void **state)
 {
-	struct plan p;
 	char s[4096];
 	plan_for("seed-iommu-off", NULL, MODE_VM, &p, s, sizeof(s));
 	assert_true(p.refused);
@@ -174,5 +173,7 @@ int main(void)
 		cmocka_unit_test(repeated_switch_is_a_no_op),
 		cmocka_unit_test(refusals_say_why),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int r = cmocka_run_group_tests(tests, NULL, NULL);
+	plan_free(&p);
+	return r;
 }
