@@ -95,6 +95,8 @@ int wayback_load(const struct sysroot *sr, struct wayback *w, struct ss_error *e
 	}
 	if (got < 0 && !(w->cmdline = strdup("")))
 		return ss_fail(e, -ENOMEM, "out of memory");
+	for (size_t l = strlen(w->cmdline); l && isspace((unsigned char)w->cmdline[l - 1]); l--)
+		w->cmdline[l - 1] = '\0';
 	for (size_t d = 0; r == 0 && d < sizeof(modprobe_dirs) / sizeof(modprobe_dirs[0]); d++) {
 		struct dirent *de;
 		DIR *dir;

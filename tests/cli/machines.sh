@@ -198,6 +198,11 @@ expect_rc 1
 expect_jq '.reasons | length' 3
 expect_jq '.reasons[2]' "0000:05:00.0 (Ethernet controller, driver r8169) shares IOMMU group 15 with 0000:04:00.0 and cannot go to the VM: move the card to a slot with an IOMMU group of its own, or enable ACS in the firmware"
 expect_not_jq '.reasons | map(test("add .* to \\[vm\\] devices")) | any'
+run b550-6950xt-rx550 --config "$TMP/conf" plan vm
+expect_rc 1
+# the refusal's later lines keep the column of the first
+expect_err "  - 0000:02:00.0 (USB controller, driver xhci_hcd) shares IOMMU group 15"
+expect_err "    0000:05:00.0 (Ethernet controller, driver r8169) shares IOMMU group 15"
 run b550-6950xt-rx550 --config "$TMP/conf" groups
 expect_out "Not viable:"
 expect_out "  - 0000:05:00.0 (Ethernet controller, driver r8169) shares IOMMU group 15"

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fixture.h"
@@ -164,6 +165,87 @@ static void refusals_say_why(void **state)
 	assert_int_equal(find_check(&p, "target")->status, CHECK_FAIL);
 }
 
+/* The first version cut each check at 512 bytes: the device that made the
+ * group non-viable was lost ("... 0000:05:00.0 (Ethern").  And its advice
+ * to add a NIC to [vm] devices was then refused by the configuration. */
+static void reasons_are_whole_and_advise_what_the_config_takes(void **state)
+{
+	char s[4096];
+	(void)state;
+	plan_for("b550-6950xt-rx550", "[vm]\ndevices = 04:00.0 04:00.1\n", MODE_VM, &p, s, sizeof(s));
+	assert_true(p.refused);
+	const char *d = find_check(&p, "viable")->detail;
+	assert_true(strlen(d) > 512);
+	assert_contains(d, "0000:05:00.0 (Ethernet controller, driver r8169) shares IOMMU group 15 with 0000:04:00.0 "
+		       "and cannot go to the VM: move the card to a slot with an IOMMU group of its own, or enable ACS "
+		       "in the firmware");
+	assert_null(strstr(d, "to [vm] devices"));
+	/* a function of the card itself may be added: that advice stays */
+	plan_for("seed", "[vm]\ndevices = 01:00.0\n", MODE_VM, &p, s, sizeof(s));
+	assert_contains(find_check(&p, "viable")->detail, "add 0000:01:00.1 to [vm] devices");
+	/* and a GPU the host keeps is never offered to the VM */
+	struct machine m;
+	struct ss_error e;
+	struct strbuf why = { 0 };
+	struct pci_addr set[1], host;
+	fixture_machine(&m, "b550-6950xt-rx550", NULL, MACHINE_OK, &e);
+	assert_true(pci_addr_parse_strict("0000:04:00.1", &set[0]));
+	assert_true(pci_addr_parse_strict("0000:04:00.0", &host));
+	assert_false(iommu_viable(&m.groups, &m.devs, set, 1, &host, &why));
+	assert_contains(why.p, "0000:04:00.0 (VGA compatible controller, driver amdgpu) belongs to the host's GPU");
+	assert_null(strstr(why.p, "add 0000:04:00.0"));
+	free(why.p);
+	machine_free(&m);
+}
+
+static void check_texts_are_never_cut(void **state)
+{
+	struct check c[1];
+	size_t n = 0;
+	char big[6000];
+	(void)state;
+	memset(big, 'x', sizeof(big) - 2);
+	big[sizeof(big) - 2] = 'y';
+	big[sizeof(big) - 1] = '\0';
+	check_add(c, &n, 1, "long", CHECK_FAIL, big, "%s", big);
+	assert_int_equal(strlen(c[0].detail), sizeof(big) - 1);
+	assert_int_equal(c[0].detail[sizeof(big) - 2], 'y');
+	assert_int_equal(strlen(c[0].fix), sizeof(big) - 1);
+	/* full: nothing added, nothing overwritten */
+	assert_null(check_add(c, &n, 1, "more", CHECK_OK, NULL, "z"));
+	assert_int_equal(n, 1);
+	check_free(c, n);
+}
+
+static void no_plan_leaves_the_host_without_a_gpu(void **state)
+{
+	char s[4096];
+	(void)state;
+	/* three cards, [vm] devices for one: refused until [host] gpu says */
+	plan_for("trx40-k420-2xa6000", "[vm]\ndevices = 42:00.0 42:00.1\n", MODE_VM, &p, s, sizeof(s));
+	assert_true(p.refused);
+	assert_int_equal(p.n, 0);
+	assert_int_equal(find_check(&p, "host-gpu")->status, CHECK_FAIL);
+	plan_for("trx40-k420-2xa6000", "[vm]\ndevices = 42:00.0 42:00.1\n[host]\ngpu = 41:00.0\n", MODE_VM, &p, s,
+		 sizeof(s));
+	assert_false(p.refused);
+	/* an APU alone: nothing is planned, least of all its PSP or USB */
+	plan_for("b550itx-cezanne", NULL, MODE_VM, &p, s, sizeof(s));
+	assert_true(p.refused);
+	assert_int_equal(p.n, 0);
+	assert_int_equal(find_check(&p, "target")->status, CHECK_FAIL);
+}
+
+static void vfio_ids_on_the_command_line_refuse_vm(void **state)
+{
+	char s[4096];
+	(void)state;
+	plan_for("b550m-gt1030-rx550", "[vm]\ndevices = 08:00.0 08:00.1\n", MODE_VM, &p, s, sizeof(s));
+	assert_true(p.refused);
+	assert_int_equal(find_check(&p, "cmdline-ids")->status, CHECK_FAIL);
+	assert_contains(find_check(&p, "cmdline-ids")->detail, "vfio_pci.ids=10de:1d01,10de:0fb8");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +254,10 @@ int main(void)
 		cmocka_unit_test(back_to_host),
 		cmocka_unit_test(repeated_switch_is_a_no_op),
 		cmocka_unit_test(refusals_say_why),
+		cmocka_unit_test(reasons_are_whole_and_advise_what_the_config_takes),
+		cmocka_unit_test(check_texts_are_never_cut),
+		cmocka_unit_test(no_plan_leaves_the_host_without_a_gpu),
+		cmocka_unit_test(vfio_ids_on_the_command_line_refuse_vm),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	plan_free(&p);
