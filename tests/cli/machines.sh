@@ -319,4 +319,52 @@ conf '[vm]\ndevices = 05:00.0 05:00.1 05:00.2 05:00.3 05:00.4 05:00.5 05:00.6\n'
 run nuc4300u-modprobe --config "$TMP/conf" plan vm
 expect_rc 3
 expect_err "[vm] devices names 0000:05:00.2"
+
+# --- every command, plain and --json, without and with the owner's file ----
+# The exit codes per command (doctor groups "plan vm" "plan host" status);
+# --json must answer JSON with the same code, plain text something.
+owner() {
+	case $1 in
+	z370-gt1030) echo '[host]\ndrivers = 01:00.0=nvidia 01:00.1=snd_hda_intel\n' ;;
+	p53-rtx4000) echo '[vm]\ndevices = 01:00.0 01:00.1 01:00.2 01:00.3\n' ;;
+	b550itx-cezanne) echo '[vm]\ndevices = 05:00.0 05:00.1\n' ;;
+	b450m-raven-rx580) echo '[vm]\ndevices = 10:00.0\n' ;;
+	x570-1080ti-gt710) echo '[vm]\ndevices = 0b:00.0 0b:00.1\n' ;;
+	b550-6950xt-rx550) echo '[vm]\ndevices = 08:00.0 08:00.1\n' ;;
+	b550m-gt1030-rx550) echo '[vm]\ndevices = 08:00.0 08:00.1\n[host]\ndrivers = 08:00.0=nouveau 08:00.1=snd_hda_intel\n' ;;
+	trx40-k420-2xa6000) echo '[vm]\ndevices = 42:00.0 42:00.1\n[host]\ngpu = 41:00.0\n' ;;
+	xps9570-optimus) echo '[vm]\ndevices = 01:00.0\n' ;;
+	i7700-rtx2060-ids) echo '[host]\ndrivers = 01:00.0=nouveau 01:00.1=snd_hda_intel 01:00.2=xhci_hcd 01:00.3=nvidia-gpu\n' ;;
+	nuc4300u-modprobe) echo '[vm]\ndevices = 05:00.0 05:00.1 05:00.2 05:00.3 05:00.4 05:00.5 05:00.6\n' ;;
+	esac
+}
+sweep() { # TREE CONFIG|- "RC RC RC RC RC"
+	tree=$1 cfg=$2; set -- $3
+	for cmd in doctor groups "plan vm" "plan host" status; do
+		want=$1; shift
+		if [ "$cfg" = - ]; then run "$tree" $cmd; else run "$tree" --config "$cfg" $cmd; fi
+		[ "$rc" -eq "$want" ] || fail "$tree ${cfg#$TMP/} $cmd: exit $rc, expected $want"
+		[ -s "$out" ] || [ -s "$err" ] || fail "$tree $cmd: said nothing"
+		if [ "$cfg" = - ]; then run "$tree" --json $cmd; else run "$tree" --config "$cfg" --json $cmd; fi
+		[ "$rc" -eq "$want" ] || fail "$tree ${cfg#$TMP/} --json $cmd: exit $rc, expected $want"
+		jq -e . "$out" >/dev/null 2>&1 || fail "$tree ${cfg#$TMP/} --json $cmd: not JSON"
+	done
+}
+while read -r tree none with; do
+	sweep "$tree" - "$(echo $none | tr , ' ')"
+	printf "$(owner "$tree")" >"$TMP/owner.conf"
+	sweep "$tree" "$TMP/owner.conf" "$(echo $with | tr , ' ')"
+done <<'TREES'
+z370-gt1030        0,0,0,0,0 0,0,0,0,0
+p53-rtx4000        0,0,0,0,0 0,0,0,0,0
+b550itx-cezanne    1,0,1,1,1 3,3,3,3,3
+b450m-raven-rx580  0,0,0,0,0 0,0,0,0,0
+x570-1080ti-gt710  1,0,1,1,1 0,0,0,0,0
+b550-6950xt-rx550  1,0,1,1,1 0,0,0,0,0
+b550m-gt1030-rx550 1,0,1,1,1 1,0,1,0,0
+trx40-k420-2xa6000 1,0,1,1,1 0,0,0,0,0
+xps9570-optimus    0,0,0,0,0 0,0,0,0,0
+i7700-rtx2060-ids  1,0,1,1,0 1,0,1,0,0
+nuc4300u-modprobe  1,0,1,1,1 3,3,3,3,3
+TREES
 finish
