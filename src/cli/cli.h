@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "machine.h"
 #include "mode.h"
@@ -16,13 +17,19 @@ int cli_doctor(const struct machine *m, bool json);
 int cli_status(const struct machine *m, bool json);
 int cli_plan(const struct machine *m, enum mode to, bool json);
 int cli_probe(bool json);
-int cli_setup(const struct machine *m, bool dry_run, bool undo);
+int cli_setup(const struct machine *m, bool dry_run, bool undo, bool json);
 
 struct json;
 struct check;
 /* "reasons" array from a newline-separated list */
 void cli_json_lines(struct json *j, const char *key, const char *lines);
 void cli_json_checks(struct json *j, const struct check *c, size_t n);
+/* "gpus": every display controller, its kind and its role */
+void cli_json_gpus(struct json *j, const struct machine *m);
+/* "ok", "ambiguous", "none", "host_gpu_ambiguous" */
+const char *cli_target_state(const struct machine *m);
 void cli_text_checks(const struct check *c, size_t n);
+/* text, its lines after the first indented by indent columns */
+void cli_print_indented(FILE *out, const char *text, int indent);
 
 #endif

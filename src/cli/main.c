@@ -72,10 +72,8 @@ static int run_helper(const char *verb, const char *wait, bool json, bool detach
 	if (wait) {
 		char *end;
 		long v = strtol(wait, &end, 10);
-		if (*end || end == wait || v < 0 || v > 3600) {
-			fprintf(stderr, "session-switch: --wait takes seconds, 0 to 3600\n");
-			return EXIT_USAGE;
-		}
+		if (*end || end == wait || v < 0 || v > 3600)
+			return fail_json(json, EXIT_USAGE, "--wait takes seconds, 0 to 3600");
 	}
 	argv[n++] = "session-switch-helper";
 	argv[n++] = (char *)verb;
@@ -90,9 +88,11 @@ static int run_helper(const char *verb, const char *wait, bool json, bool detach
 	argv[n] = NULL;
 	fflush(NULL);
 	execv(HELPER_PATH, argv);
-	fprintf(stderr, "session-switch: cannot run " HELPER_PATH ": %s%s\n", strerror(errno),
-		errno == EACCES ? " (only root, members of group " SWITCH_GROUP " and the user logged in at the login screen may switch)" : "");
-	return EXIT_REFUSED;
+	char msg[512];
+	snprintf(msg, sizeof(msg), "cannot run " HELPER_PATH ": %s%s", strerror(errno),
+		 errno == EACCES ? " (only root, members of group " SWITCH_GROUP " and the user logged in at the "
+				   "login screen may switch)" : "");
+	return fail_json(json, EXIT_REFUSED, msg);
 }
 
 int main(int argc, char **argv)
@@ -128,7 +128,7 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc) {
 		usage(stderr);
-		return EXIT_USAGE;
+		return json ? fail_json(json, EXIT_USAGE, "no command given (try --help)") : EXIT_USAGE;
 	}
 	cmd = argv[optind++];
 	if (!strcmp(cmd, "vm") || !strcmp(cmd, "host") || !strcmp(cmd, "recover")) {
@@ -142,38 +142,30 @@ int main(int argc, char **argv)
 			} else if (strcmp(argv[optind], "--wait") == 0 && optind + 1 < argc) {
 				wait = argv[++optind];
 			} else {
-				fprintf(stderr, "session-switch: %s: unexpected argument '%s'\n", cmd, argv[optind]);
-				return EXIT_USAGE;
+				snprintf(err.msg, sizeof(err.msg), "%s: unexpected argument '%s'", cmd, argv[optind]);
+				return fail_json(json, EXIT_USAGE, err.msg);
 			}
 		}
 		if (sysroot || config) {
-			fprintf(stderr, "session-switch: %s acts on this machine with /etc/session-switch.conf; "
-					"--sysroot and --config are for the read-only commands\n", cmd);
-			return EXIT_USAGE;
+			snprintf(err.msg, sizeof(err.msg), "%s acts on this machine with /etc/session-switch.conf; "
+				 "--sysroot and --config are for the read-only commands", cmd);
+			return fail_json(json, EXIT_USAGE, err.msg);
 		}
-		if (detach && strcmp(cmd, "recover") == 0) {
-			fprintf(stderr, "session-switch: --detach goes with vm or host\n");
-			return EXIT_USAGE;
-		}
+		if (detach && strcmp(cmd, "recover") == 0)
+			return fail_json(json, EXIT_USAGE, "--detach goes with vm or host");
 		return run_helper(cmd, wait, json, detach);
 	}
-	if (wait || detach) {
-		fprintf(stderr, "session-switch: %s\n", wait ? "--wait goes with vm, host or recover" :
-						  "--detach goes with vm or host");
-		return EXIT_USAGE;
-	}
+	if (wait || detach)
+		return fail_json(json, EXIT_USAGE, wait ? "--wait goes with vm, host or recover" :
+							  "--detach goes with vm or host");
 	if (strcmp(cmd, "probe") == 0) {
-		if (optind < argc || sysroot) {
-			fprintf(stderr, "session-switch: probe reads the live DRM devices and takes no argument\n");
-			return EXIT_USAGE;
-		}
+		if (optind < argc || sysroot)
+			return fail_json(json, EXIT_USAGE, "probe reads the live DRM devices and takes no argument");
 		return cli_probe(json);
 	}
 	if (strcmp(cmd, "plan") == 0) {
-		if (optind >= argc || !mode_parse(argv[optind], &to)) {
-			fprintf(stderr, "session-switch: plan needs a mode: plan vm, or plan host\n");
-			return EXIT_USAGE;
-		}
+		if (optind >= argc || !mode_parse(argv[optind], &to))
+			return fail_json(json, EXIT_USAGE, "plan needs a mode: plan vm, or plan host");
 		optind++;
 	} else if (strcmp(cmd, "setup") == 0) {
 		for (; optind < argc; optind++) {
@@ -184,17 +176,15 @@ int main(int argc, char **argv)
 			else
 				break;
 		}
-		if (dry_run && undo) {
-			fprintf(stderr, "session-switch: setup takes --dry-run or --undo, not both\n");
-			return EXIT_USAGE;
-		}
+		if (dry_run && undo)
+			return fail_json(json, EXIT_USAGE, "setup takes --dry-run or --undo, not both");
 	} else if (strcmp(cmd, "status") && strcmp(cmd, "doctor") && strcmp(cmd, "groups")) {
-		fprintf(stderr, "session-switch: unknown command '%s' (try --help)\n", cmd);
-		return EXIT_USAGE;
+		snprintf(err.msg, sizeof(err.msg), "unknown command '%s' (try --help)", cmd);
+		return fail_json(json, EXIT_USAGE, err.msg);
 	}
 	if (optind < argc) {
-		fprintf(stderr, "session-switch: %s: unexpected argument '%s'\n", cmd, argv[optind]);
-		return EXIT_USAGE;
+		snprintf(err.msg, sizeof(err.msg), "%s: unexpected argument '%s'", cmd, argv[optind]);
+		return fail_json(json, EXIT_USAGE, err.msg);
 	}
 
 	switch (machine_load(&m, sysroot, config, &err)) {
@@ -214,7 +204,7 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "status") == 0)
 		rc = cli_status(&m, json);
 	else if (strcmp(cmd, "setup") == 0)
-		rc = cli_setup(&m, dry_run, undo);
+		rc = cli_setup(&m, dry_run, undo, json);
 	else
 		rc = cli_plan(&m, to, json);
 out:

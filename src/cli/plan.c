@@ -1,11 +1,13 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "json.h"
 #include "plan.h"
+#include "strbuf.h"
 
 static void text_step(size_t i, const struct plan_step *s)
 {
@@ -36,17 +38,16 @@ static void text_step(size_t i, const struct plan_step *s)
 int cli_plan(const struct machine *m, enum mode to, bool json)
 {
 	struct plan p;
-	char reasons[4096] = "";
-	size_t used = 0;
+	struct strbuf reasons = { 0 };
+	int rc;
 
 	plan_build(m, to, &p);
 	for (size_t i = 0; i < p.nchecks; i++) {
 		if (p.checks[i].status != CHECK_FAIL)
 			continue;
-		int w = snprintf(reasons + used, sizeof(reasons) - used, "%s%s", used ? "\n" : "", p.checks[i].detail);
-		if (w > 0 && (size_t)w < sizeof(reasons) - used)
-			used += (size_t)w;
+		strbuf_printf(&reasons, "%s%s", reasons.len ? "\n" : "", p.checks[i].detail);
 	}
+	rc = p.refused ? EXIT_REFUSED : EXIT_OK;
 	if (json) {
 		struct json j;
 		json_init(&j, stdout);
@@ -74,26 +75,34 @@ int cli_plan(const struct machine *m, enum mode to, bool json)
 		json_end_object(&j);
 		cli_json_checks(&j, p.checks, p.nchecks);
 		json_kbool(&j, "viable", !p.refused);
-		cli_json_lines(&j, "reasons", reasons);
+		cli_json_lines(&j, "reasons", reasons.p ? reasons.p : "");
 		json_end_object(&j);
 		json_finish(&j);
-		return p.refused ? EXIT_REFUSED : EXIT_OK;
+		goto out;
 	}
 	printf("Checks before switching to %s:\n", mode_str(to));
 	cli_text_checks(p.checks, p.nchecks);
 	if (p.refused) {
 		fprintf(stderr, "session-switch: refusing to switch to %s:\n", mode_str(to));
-		for (size_t i = 0; i < p.nchecks; i++)
-			if (p.checks[i].status == CHECK_FAIL)
-				fprintf(stderr, "  - %s\n    fix: %s\n", p.checks[i].detail, p.checks[i].fix);
-		return EXIT_REFUSED;
+		for (size_t i = 0; i < p.nchecks; i++) {
+			if (p.checks[i].status != CHECK_FAIL)
+				continue;
+			fprintf(stderr, "  - ");
+			cli_print_indented(stderr, p.checks[i].detail, 4);
+			fprintf(stderr, "    fix: ");
+			cli_print_indented(stderr, p.checks[i].fix, 9);
+		}
+		goto out;
 	}
 	if (p.nothing_to_do) {
 		printf("\nAlready in %s mode: nothing to do.\n", mode_str(to));
-		return EXIT_OK;
+		goto out;
 	}
 	printf("\nSteps (binding by driver_override, never new_id):\n");
 	for (size_t i = 0; i < p.n; i++)
 		text_step(i + 1, &p.steps[i]);
-	return EXIT_OK;
+out:
+	free(reasons.p);
+	plan_free(&p);
+	return rc;
 }

@@ -13,6 +13,15 @@ int cli_probe(bool json)
 
 	if (drm_probe_all(&p, &e) < 0) {
 		fprintf(stderr, "session-switch: %s\n", e.msg);
+		if (json) {
+			struct json j;
+			json_init(&j, stdout);
+			json_begin_object(&j);
+			json_kstring(&j, "error", e.msg);
+			json_kint(&j, "exit", EXIT_REFUSED);
+			json_end_object(&j);
+			json_finish(&j);
+		}
 		return EXIT_REFUSED;
 	}
 	if (json) {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json.h"
 #include "variant.h"
 
 /* What stops and starts the display manager here, for [display] manager. */
@@ -20,28 +21,91 @@ static const char *dm_default(const struct sysroot *sr)
 	return "none";
 }
 
-int cli_setup(const struct machine *m, bool dry_run, bool undo)
+static int setup_fail(bool json, const char *msg)
+{
+	fprintf(stderr, "session-switch: %s\n", msg);
+	if (json) {
+		struct json j;
+		json_init(&j, stdout);
+		json_begin_object(&j);
+		json_kstring(&j, "error", msg);
+		json_kint(&j, "exit", EXIT_REFUSED);
+		json_end_object(&j);
+		json_finish(&j);
+	}
+	return EXIT_REFUSED;
+}
+
+/* The files setup writes or would write, as data. */
+static int setup_json(const struct machine *m, const struct variant_set *v, bool dry_run, const char *err)
+{
+	struct json j;
+	json_init(&j, stdout);
+	json_begin_object(&j);
+	json_kbool(&j, "dry_run", dry_run);
+	json_key(&j, "files");
+	json_begin_array(&j);
+	for (size_t i = 0; i < v->n; i++) {
+		const struct variant_file *f = &v->f[i];
+		json_begin_object(&j);
+		json_kstring(&j, "path", f->path);
+		json_kstring(&j, "action", f->text ? "write" : "link");
+		json_key(&j, "link");
+		if (f->text)
+			json_null(&j);
+		else
+			json_string(&j, f->link);
+		json_kbool(&j, "refused_foreign", f->text && f->exists_foreign);
+		json_end_object(&j);
+	}
+	json_end_array(&j);
+	json_kbool(&j, "slim", v->have_slim);
+	json_key(&j, "display_manager_hint");
+	if (m->conf.dm == DM_UNSET)
+		json_string(&j, dm_default(&m->root));
+	else
+		json_null(&j);
+	json_key(&j, "error");
+	if (err)
+		json_string(&j, err);
+	else
+		json_null(&j);
+	json_end_object(&j);
+	json_finish(&j);
+	return err ? EXIT_REFUSED : EXIT_OK;
+}
+
+int cli_setup(const struct machine *m, bool dry_run, bool undo, bool json)
 {
 	struct variant_set v;
 	struct ss_error e;
 
-	if (!m->root.prefixed && !dry_run && geteuid() != 0) {
-		fprintf(stderr, "session-switch: setup writes /etc/X11 and /etc/slim.conf: run it as root "
-				"(or see what it would write with --dry-run)\n");
-		return EXIT_REFUSED;
-	}
+	if (!m->root.prefixed && !dry_run && geteuid() != 0)
+		return setup_fail(json, "setup writes /etc/X11 and /etc/slim.conf: run it as root (or see what it "
+				  "would write with --dry-run)");
 	if (undo) {
-		if (variant_undo(m, &e) < 0) {
-			fprintf(stderr, "session-switch: %s\n", e.msg);
-			return EXIT_REFUSED;
+		if (variant_undo(m, &e) < 0)
+			return setup_fail(json, e.msg);
+		if (json) {
+			struct json j;
+			json_init(&j, stdout);
+			json_begin_object(&j);
+			json_kbool(&j, "undone", true);
+			json_end_object(&j);
+			json_finish(&j);
+			return EXIT_OK;
 		}
 		printf("restored %s%s; the variants session-switch wrote are removed\n",
 		       m->root.prefixed ? m->root.prefix : "", SLIM_CONF);
 		return EXIT_OK;
 	}
-	if (variant_plan(m, &v, &e) < 0) {
-		fprintf(stderr, "session-switch: %s\n", e.msg);
-		return EXIT_REFUSED;
+	if (variant_plan(m, &v, &e) < 0)
+		return setup_fail(json, e.msg);
+	if (json) {
+		int rc = !dry_run && variant_write(m, &v, &e) < 0 ? setup_json(m, &v, dry_run, e.msg)
+								 : setup_json(m, &v, dry_run, NULL);
+		variant_free(&v);
+		return rc;
 	}
 	for (size_t i = 0; i < v.n; i++) {
 		const struct variant_file *f = &v.f[i];

@@ -442,6 +442,7 @@ enum switch_result switch_run(const struct machine *m, enum mode to, const struc
 		res = table_run(&c, t0, e);
 	}
 	ctx_close(&c);
+	plan_free(&p);
 	return res;
 }
 

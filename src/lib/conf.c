@@ -165,6 +165,23 @@ static int set_drivers(struct ss_config *c, const char *value, const struct conf
 	return r;
 }
 
+static int set_host_gpu(struct ss_config *c, const char *value, const struct config_where *w,
+			struct ss_error *e)
+{
+	char one[CONFIG_LINE], *cur = one, *word;
+	int r = 0;
+
+	snprintf(one, sizeof(one), "%s", value);
+	word = next_word(&cur);
+	if (!word || next_word(&cur))
+		r = bad(e, w, ": expected exactly one PCI address, the host's GPU (0000:00:02.0)");
+	else if (!pci_addr_parse_user(word, &c->host_gpu))
+		r = bad(e, w, ": \"%s\" is not a PCI address; expected the form 0000:00:02.0", word);
+	else
+		c->has_host_gpu = true;
+	return r;
+}
+
 static int set_xorg_driver(struct ss_config *c, const char *value, const struct config_where *w,
 			   struct ss_error *e)
 {
@@ -277,7 +294,7 @@ static int set_login_window(struct ss_config *c, const char *value, const struct
 static const struct config_key keys[] = {
 	{ .section = "vm", .name = "devices",
 	  .expects = "PCI addresses (0000:01:00.0 0000:01:00.1) of every function to hand to vfio-pci",
-	  .def = "every function of the detected discrete GPU's slot",
+	  .def = "the functions of the detected card (its slot's functions with its vendor)",
 	  .set = set_devices },
 	{ .section = "vm", .name = "bridge",
 	  .expects = "the PCI address of the bridge to remove and rescan (0000:00:01.0)",
@@ -287,6 +304,10 @@ static const struct config_key keys[] = {
 	  .expects = "address=driver pairs (0000:01:00.0=nvidia 0000:01:00.1=snd_hda_intel)",
 	  .def = "each function's driver before the switch, as the journal keeps it",
 	  .set = set_drivers },
+	{ .section = "host", .name = "gpu",
+	  .expects = "the PCI address of the display controller the host keeps for its desktop (0000:00:02.0)",
+	  .def = "the integrated GPU when detection finds one, or else the one display controller that [vm] devices leaves",
+	  .set = set_host_gpu },
 	{ .section = "host", .name = "xorg_driver",
 	  .expects = "the Xorg driver for the discrete GPU in host mode (nvidia, modesetting)",
 	  .def = "modesetting", .def_is_value = true,

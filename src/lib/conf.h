@@ -28,6 +28,8 @@ struct ss_config {
 	struct host_driver host[SS_MAX_FUNCS]; /* [host] drivers */
 	size_t nhost;
 	char xorg_host_driver[PCI_DRIVER_LEN]; /* [host] xorg_driver: X's driver on the dGPU */
+	bool has_host_gpu;          /* [host] gpu: the display controller the host keeps */
+	struct pci_addr host_gpu;
 	/* [display] manager = KIND[:NAME]: how the display manager is
 	 * stopped and started; kept as kind + name, never a command line. */
 	enum dm_kind { DM_UNSET, DM_NONE, DM_SYSTEMD, DM_OPENRC, DM_RUNIT, DM_COMMAND } dm;

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "detect.h"
@@ -74,8 +75,14 @@ static void vfio_check(const struct machine *m, struct doctor *d)
 
 static void describe(const struct machine *m, const struct pci_addr *a, char *out, size_t len)
 {
+	const struct gpu *g = detect_find(&m->target.det, a);
 	const struct pci_dev *p = pci_find(&m->devs, a);
 	char name[128], an[PCI_ADDR_LEN];
+
+	if (g) {
+		detect_describe(&m->devs, g, out, len);
+		return;
+	}
 	pci_addr_format(a, an);
 	if (!p) {
 		snprintf(out, len, "%s", an);
@@ -86,43 +93,109 @@ static void describe(const struct machine *m, const struct pci_addr *a, char *ou
 		 p->driver[0] ? p->driver : "no driver");
 }
 
+/* "0000:01:00.0 0000:01:00.1" and "VGA compatible controller, Audio device" */
+static void functions(const struct machine *m, char *addrs, size_t alen, char *classes, size_t clen)
+{
+	const struct target *t = &m->target;
+	size_t ua = 0, uc = 0;
+
+	addrs[0] = classes[0] = '\0';
+	for (size_t i = 0; i < t->n && ua < alen && uc < clen; i++) {
+		const struct pci_dev *d = pci_find(&m->devs, &t->fn[i].addr);
+		char cls[64] = "";
+		if (d)
+			pcinames_class(d->class, cls, sizeof(cls));
+		int w = snprintf(addrs + ua, alen - ua, "%s%s", i ? " " : "", t->fn[i].name);
+		ua += w > 0 ? (size_t)w : 0;
+		w = snprintf(classes + uc, clen - uc, "%s%s", i ? ", " : "", cls);
+		uc += w > 0 ? (size_t)w : 0;
+	}
+}
+
+/* The bridges between the VM's GPU and its root bus: a Radeon card's own
+ * switch ports and the root port.  They stay on pcieport. */
+static void bridges_above(const struct machine *m, const struct pci_addr *a, char *out, size_t len)
+{
+	const struct pci_dev *d = pci_find(&m->devs, a);
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (int depth = 0; d && d->has_parent && depth < 16 && used < len; depth++) {
+		const struct pci_dev *b = pci_find(&m->devs, &d->parent);
+		if (!b)
+			break;
+		int w = snprintf(out + used, len - used, "%s%s%s", used ? ", " : "", b->name,
+				 b->vendor == pci_find(&m->devs, a)->vendor ? " (the card's switch port)" : "");
+		used += w > 0 ? (size_t)w : 0;
+		d = b;
+	}
+}
+
+static void host_gpu_check(const struct machine *m, struct doctor *d)
+{
+	const struct target *t = &m->target;
+	char buf[512];
+	static const char *const why[] = {
+		[HOST_GPU_DETECTED] = "the integrated GPU",
+		[HOST_GPU_CONFIG] = "from [host] gpu",
+		[HOST_GPU_LEFT] = "the display controller that [vm] devices leaves",
+	};
+
+	if (m->target_err && t->has_igpu) {
+		describe(m, &t->igpu, buf, sizeof(buf));
+		ADD("host-gpu", CHECK_OK, NULL, "%s: the integrated GPU, which the host keeps", buf);
+	} else if (m->target_err) {
+		ADD("host-gpu", CHECK_FAIL, "see the dgpu check", "no GPU is chosen for the host until the VM's is");
+	} else if (t->has_host_gpu) {
+		describe(m, &t->host_gpu, buf, sizeof(buf));
+		ADD("host-gpu", CHECK_OK, NULL, "%s: %s, which X runs on in vm mode", buf, why[t->host_gpu_from]);
+	} else {
+		ADD("host-gpu", CHECK_FAIL, "set [host] gpu in /etc/session-switch.conf", "%s", t->host_gpu_msg.msg);
+	}
+}
+
 static void target_checks(const struct machine *m, struct doctor *d)
 {
 	const struct target *t = &m->target;
-	char buf[256], list[400] = "", reasons[2048];
+	char buf[512], list[256], classes[512], above[512];
 	struct pci_addr set[SS_MAX_FUNCS];
-	size_t used = 0;
+	struct strbuf reasons = { 0 };
 
 	if (m->conf.loaded)
 		ADD("config", CHECK_OK, NULL, "%s", m->conf.path);
 	else
 		ADD("config", CHECK_OK, NULL, "no /etc/session-switch.conf; the devices come from detection");
-
-	if (t->has_igpu) {
-		describe(m, &t->igpu, buf, sizeof(buf));
-		ADD("igpu", CHECK_OK, NULL, "%s (on the root bus: drives X in vm mode)", buf);
-	} else {
-		ADD("igpu", CHECK_FAIL, "enable the integrated GPU in the firmware setup (often \"IGD multi-monitor\")",
-		    "no display controller on the root bus: nothing would drive the desktop while the dGPU is in the VM");
-	}
+	host_gpu_check(m, d);
 	if (m->target_err) {
-		ADD("dgpu", CHECK_FAIL, "name the GPU's functions in [vm] devices of /etc/session-switch.conf",
-		    "%s", m->target_msg.msg);
+		ADD("dgpu", CHECK_FAIL, target_fix(t, m->target_err), "%s", m->target_msg.msg);
+		wayback_checks(&m->wayback, &m->root, &m->kernel, &m->devs, t, WAYBACK_DOCTOR, d->checks, &d->n,
+			       DOCTOR_MAX);
 		return;
 	}
-	for (size_t i = 0; i < t->n; i++) {
+	for (size_t i = 0; i < t->n; i++)
 		set[i] = t->fn[i].addr;
-		int w = snprintf(list + used, sizeof(list) - used, "%s%s", i ? " " : "", t->fn[i].name);
-		if (w > 0 && (size_t)w < sizeof(list) - used)
-			used += (size_t)w;
-	}
+	functions(m, list, sizeof(list), classes, sizeof(classes));
 	describe(m, &t->fn[0].addr, buf, sizeof(buf));
-	ADD("dgpu", CHECK_OK, NULL, "%s; functions passed through: %s (%s)", buf, list,
-	    t->from_config ? "from [vm] devices" : "every function of its slot, detected");
-	if (iommu_viable(&m->groups, &m->devs, set, t->n, reasons, sizeof(reasons)))
+	bridges_above(m, &t->fn[0].addr, above, sizeof(above));
+	ADD("dgpu", CHECK_OK, NULL, "%s; functions passed through: %s (%s; %s)%s%s", buf, list, classes,
+	    t->from_config ? "from [vm] devices" : "the card's own functions, detected",
+	    above[0] ? "; the bridges above it stay on pcieport: " : "", above);
+	if (t->render_only) {
+		char hn[32] = "the host's GPU";
+		if (t->has_host_gpu)
+			pci_addr_format(&t->host_gpu, hn);
+		ADD("render-only", CHECK_WARN, "run programs on it with DRI_PRIME=1 (Mesa) or __NV_PRIME_RENDER_OFFLOAD=1 "
+		    "__GLX_VENDOR_LIBRARY_NAME=nvidia (NVIDIA); the host variant of setup keeps X on the host's GPU",
+		    "%s is a 3D controller without outputs: X never runs on it, so in host mode X stays on %s and "
+		    "the dGPU is a render offload device (PRIME); a switch moves it between its driver and vfio-pci",
+		    t->fn[0].name, hn);
+	}
+	if (iommu_viable(&m->groups, &m->devs, set, t->n, t->has_host_gpu ? &t->host_gpu : NULL, &reasons))
 		ADD("group", CHECK_OK, NULL, "viable: nothing else shares the IOMMU group but bridges");
 	else
-		ADD("group", CHECK_FAIL, "see session-switch groups", "not viable: %s", reasons);
+		ADD("group", CHECK_FAIL, "see session-switch groups", "not viable: %s",
+		    reasons.p ? reasons.p : "(out of memory)");
+	free(reasons.p);
 	if (t->has_bridge) {
 		char b[PCI_ADDR_LEN];
 		pci_addr_format(&t->bridge, b);
@@ -130,11 +203,19 @@ static void target_checks(const struct machine *m, struct doctor *d)
 	}
 	for (size_t i = 0; i < t->n; i++) {
 		const struct target_fn *f = &t->fn[i];
+		const struct pci_dev *dev = pci_find(&m->devs, &f->addr);
 		if (f->host_from == HOST_FROM_UNKNOWN)
 			ADD("host-driver", CHECK_WARN, "set [host] drivers in /etc/session-switch.conf",
-			    "%s is on vfio-pci now and no host driver is configured: going back, the kernel's "
-			    "first matching driver takes it", f->name);
+			    "%s %s and no host driver is configured: going back, the kernel's first matching driver "
+			    "takes it", f->name, dev && dev->driver[0] ? "is on vfio-pci now" : "has no driver now");
 	}
+	wayback_checks(&m->wayback, &m->root, &m->kernel, &m->devs, t, WAYBACK_DOCTOR, d->checks, &d->n, DOCTOR_MAX);
+}
+
+void doctor_free(struct doctor *d)
+{
+	check_free(d->checks, d->n);
+	d->n = 0;
 }
 
 void doctor_run(const struct machine *m, struct doctor *d)

@@ -7,7 +7,7 @@
 #include "check.h"
 #include "machine.h"
 
-#define DOCTOR_MAX 24
+#define DOCTOR_MAX 48
 
 struct doctor {
 	struct check checks[DOCTOR_MAX];
@@ -15,6 +15,13 @@ struct doctor {
 	size_t fails, warns;
 };
 
+/* What a refusal adds: how to send us a machine whose answer is wrong. */
+#define DOCTOR_REPORT \
+	"if a verdict is wrong for this machine, record it with tests/record-sysfs OUTDIR (in the session-switch " \
+	"sources; no root needed) and attach OUTDIR to a bug report: session-switch --sysroot OUTDIR doctor then " \
+	"shows us what it shows you"
+
 void doctor_run(const struct machine *m, struct doctor *d);
+void doctor_free(struct doctor *d);
 
 #endif

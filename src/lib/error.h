@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#define SS_ERRLEN 1024
+#define SS_ERRLEN 4096
 
 struct ss_error {
 	char msg[SS_ERRLEN];

@@ -8,6 +8,7 @@
 
 #include "iommu.h"
 #include "pcinames.h"
+#include "target.h"
 
 static void cmdline_value(const char *cmdline, const char *key, char *out, size_t len)
 {
@@ -230,33 +231,62 @@ static bool in_set(const struct pci_addr *set, size_t n, const struct pci_addr *
 	return false;
 }
 
-static void add_reason(char *reasons, size_t rlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void add_reason(char *reasons, size_t rlen, const char *fmt, ...)
+static void add_reason(struct strbuf *reasons, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_reason(struct strbuf *reasons, const char *fmt, ...)
 {
-	size_t used = strlen(reasons);
+	char *line = NULL;
 	va_list ap;
 
-	if (used && used + 1 < rlen)
-		reasons[used++] = '\n', reasons[used] = '\0';
-	if (used >= rlen)
+	if (!reasons)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(reasons + used, rlen - used, fmt, ap);
+	if (vasprintf(&line, fmt, ap) < 0)
+		line = NULL;
 	va_end(ap);
+	if (reasons->len)
+		strbuf_put(reasons, "\n", 1);
+	if (line)
+		strbuf_put(reasons, line, strlen(line));
+	else
+		reasons->failed = 1;
+	free(line);
 }
 
-bool iommu_viable(const struct iommu_groups *groups, const struct pci_list *devs,
-		  const struct pci_addr *set, size_t nset, char *reasons, size_t rlen)
+/* What can be done about a device that shares a group with the set, said
+ * only in terms the configuration accepts: a function of the card itself
+ * may be added to [vm] devices; the host's GPU and anything else (a NIC,
+ * a chipset function) cannot go to the VM, so the answer is the slot or
+ * ACS. */
+static void advise(struct strbuf *reasons, const struct pci_list *devs, const struct pci_addr *set, size_t nset,
+		   const struct pci_addr *host_gpu, const struct pci_dev *md, int group, const char *an)
+{
+	char cls[64];
+	const char *drv = md->driver[0] ? md->driver : "no driver";
+
+	pcinames_class(md->class, cls, sizeof(cls));
+	if (host_gpu && pci_addr_same_slot(host_gpu, &md->addr))
+		add_reason(reasons, "%s (%s, driver %s) belongs to the host's GPU and shares IOMMU group %d with %s: "
+			   "the two cards cannot be separated; put one of them in a slot with an IOMMU group of its "
+			   "own, or enable ACS in the firmware", md->name, cls, drv, group, an);
+	else if (target_class_allowed(devs, set, nset, md))
+		add_reason(reasons, "%s (%s, driver %s) shares IOMMU group %d with %s but is not passed through: "
+			   "add %s to [vm] devices (it is a function of the card), or move the card to a slot with "
+			   "an IOMMU group of its own", md->name, cls, drv, group, an, md->name);
+	else
+		add_reason(reasons, "%s (%s, driver %s) shares IOMMU group %d with %s and cannot go to the VM: "
+			   "move the card to a slot with an IOMMU group of its own, or enable ACS in the firmware",
+			   md->name, cls, drv, group, an);
+}
+
+bool iommu_viable(const struct iommu_groups *groups, const struct pci_list *devs, const struct pci_addr *set,
+		  size_t nset, const struct pci_addr *host_gpu, struct strbuf *reasons)
 {
 	bool ok = true;
-	int seen[64];
+	int seen[SS_MAX_FUNCS];
 	size_t nseen = 0;
 
-	if (rlen)
-		reasons[0] = '\0';
 	if (nset == 0) {
-		add_reason(reasons, rlen, "no device is chosen to pass through");
+		add_reason(reasons, "no device is chosen to pass through");
 		return false;
 	}
 	for (size_t i = 0; i < nset; i++) {
@@ -264,12 +294,12 @@ bool iommu_viable(const struct iommu_groups *groups, const struct pci_list *devs
 		const struct pci_dev *d = pci_find(devs, &set[i]);
 		pci_addr_format(&set[i], an);
 		if (!d) {
-			add_reason(reasons, rlen, "%s is not present on this machine", an);
+			add_reason(reasons, "%s is not present on this machine", an);
 			ok = false;
 			continue;
 		}
 		if (d->iommu_group < 0) {
-			add_reason(reasons, rlen, "%s is in no IOMMU group: the IOMMU is off", an);
+			add_reason(reasons, "%s is in no IOMMU group: the IOMMU is off", an);
 			ok = false;
 			continue;
 		}
@@ -282,40 +312,33 @@ bool iommu_viable(const struct iommu_groups *groups, const struct pci_list *devs
 			seen[nseen++] = d->iommu_group;
 		const struct iommu_group *g = iommu_group_find(groups, d->iommu_group);
 		if (!g) {
-			add_reason(reasons, rlen, "%s names IOMMU group %d, which is not in /sys/kernel/iommu_groups",
-				   an, d->iommu_group);
+			add_reason(reasons, "%s names IOMMU group %d, which is not in /sys/kernel/iommu_groups", an,
+				   d->iommu_group);
 			ok = false;
 			continue;
 		}
 		if (g->other) {
-			add_reason(reasons, rlen, "IOMMU group %d holds %zu non-PCI device(s) besides %s; "
+			add_reason(reasons, "IOMMU group %d holds %zu non-PCI device(s) besides %s; "
 				   "they cannot be handed to vfio-pci", g->id, g->other, an);
 			ok = false;
 		}
 		for (size_t m = 0; m < g->n; m++) {
 			const struct pci_dev *md;
-			char mn[PCI_ADDR_LEN], cls[64];
+			char mn[PCI_ADDR_LEN];
 			if (in_set(set, nset, &g->members[m]))
 				continue;
 			md = pci_find(devs, &g->members[m]);
 			pci_addr_format(&g->members[m], mn);
 			if (!md) {
-				add_reason(reasons, rlen, "%s is in IOMMU group %d but not under /sys/bus/pci/devices",
-					   mn, g->id);
+				add_reason(reasons, "%s is in IOMMU group %d but not under /sys/bus/pci/devices", mn, g->id);
 				ok = false;
 				continue;
 			}
 			if (pci_is_bridge(md))
 				continue; /* stays on pcieport; never passed through */
-			if (!md->driver[0] || strcmp(md->driver, "vfio-pci") == 0 ||
-			    strcmp(md->driver, "pci-stub") == 0)
+			if (!md->driver[0] || strcmp(md->driver, "vfio-pci") == 0 || strcmp(md->driver, "pci-stub") == 0)
 				continue;
-			pcinames_class(md->class, cls, sizeof(cls));
-			add_reason(reasons, rlen,
-				   "%s (%s, driver %s) shares IOMMU group %d with %s but is not passed through: "
-				   "move the card to a slot with its own group, enable ACS in the firmware, "
-				   "or add %s to [vm] devices if the VM may own it too",
-				   mn, cls, md->driver, g->id, an, mn);
+			advise(reasons, devs, set, nset, host_gpu, md, g->id, an);
 			ok = false;
 		}
 	}

@@ -8,6 +8,7 @@
 
 #include "error.h"
 #include "pci.h"
+#include "strbuf.h"
 #include "sysroot.h"
 
 enum iommu_vendor { IOMMU_UNKNOWN, IOMMU_INTEL, IOMMU_AMD };
@@ -45,9 +46,11 @@ const struct iommu_group *iommu_group_find(const struct iommu_groups *g, int id)
 
 /* Viability of passing `set` through (doc/design.md step 2): every member of an
  * affected group is in the set, a bridge (stays on its port driver), or
- * unbound / on vfio-pci / pci-stub.  Appends one human sentence per problem
- * to reasons (newline separated).  Returns true when viable. */
-bool iommu_viable(const struct iommu_groups *groups, const struct pci_list *devs,
-		  const struct pci_addr *set, size_t nset, char *reasons, size_t rlen);
+ * unbound / on vfio-pci / pci-stub.  Appends one sentence per problem to
+ * reasons (NULL: not wanted), lines separated by newlines, each with the
+ * advice the configuration can follow; host_gpu (NULL: none yet) is never
+ * offered to the VM.  Returns true when viable. */
+bool iommu_viable(const struct iommu_groups *groups, const struct pci_list *devs, const struct pci_addr *set,
+		  size_t nset, const struct pci_addr *host_gpu, struct strbuf *reasons);
 
 #endif

@@ -158,6 +158,79 @@ enum kmod kernel_module(const struct sysroot *sr, const struct kernel_info *k, c
 	return m;
 }
 
+/* a == b with '-' and '_' the same, over n bytes */
+static bool same_name(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char x = a[i] == '-' ? '_' : a[i], y = b[i] == '-' ? '_' : b[i];
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+/* The module on a modules.dep/builtin line (its file's basename before
+ * ".ko") that registers `driver`, or false. */
+static bool line_module(const char *p, const char *end, const char *driver, char *module, size_t len)
+{
+	const char *b = end, *ko;
+	size_t dlen = strlen(driver), mlen;
+
+	while (b > p && b[-1] != '/')
+		b--;
+	for (ko = b; ko + 3 <= end && strncmp(ko, ".ko", 3) != 0; ko++)
+		;
+	if (ko + 3 > end)
+		return false;
+	mlen = (size_t)(ko - b);
+	if (mlen < dlen || !same_name(b + mlen - dlen, driver, dlen))
+		return false;
+	if (mlen != dlen && b[mlen - dlen - 1] != '-' && b[mlen - dlen - 1] != '_')
+		return false;
+	snprintf(module, len, "%.*s", (int)mlen, b);
+	return true;
+}
+
+static bool find_module(const char *text, const char *driver, bool dep, char *module, size_t len)
+{
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		const char *end = dep ? strchr(p, ':') : strchr(p, '\n');
+		const char *nl = strchr(p, '\n');
+		if (!end || (nl && end > nl))
+			end = nl ? nl : p + strlen(p);
+		if (line_module(p, end, driver, module, len))
+			return true;
+	}
+	return false;
+}
+
+enum kmod kernel_driver_module(const struct sysroot *sr, const struct kernel_info *k, const char *driver,
+			       char *module, size_t len)
+{
+	static const char *const lists[] = { "modules.builtin", "modules.dep" };
+	enum kmod m = KMOD_MISSING;
+	char path[PATH_MAX];
+
+	snprintf(module, len, "%s", driver);
+	for (size_t i = 0; m == KMOD_MISSING && i < 2; i++) {
+		char *text = NULL;
+		snprintf(path, sizeof(path), "/lib/modules/%s/%s", k->release, lists[i]);
+		if (sysroot_slurp(sr, path, 16 * CONFIG_MAX, &text) >= 0 && find_module(text, driver, i == 1, module, len))
+			m = i == 0 ? KMOD_BUILTIN : KMOD_LOADABLE;
+		free(text);
+	}
+	if (m != KMOD_BUILTIN) {
+		char name[256];
+		snprintf(name, sizeof(name), "%s", module);
+		for (char *c = name; *c; c++)
+			*c = *c == '-' ? '_' : *c;
+		snprintf(path, sizeof(path), "/sys/module/%s", name);
+		if (sysroot_exists(sr, path))
+			m = KMOD_LOADED;
+	}
+	return m;
+}
+
 const char *kopt_str(enum kopt o)
 {
 	switch (o) {

@@ -5,6 +5,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "error.h"
 #include "sysroot.h"
@@ -24,6 +25,12 @@ enum kopt kernel_option(const struct kernel_info *k, const char *name);
 /* module: the name as in /sys/module ("vfio_pci"); file: "vfio-pci". */
 enum kmod kernel_module(const struct sysroot *sr, const struct kernel_info *k, const char *module,
 			const char *file);
+/* The module a PCI driver comes from, when the driver is not registered
+ * now: a module of that name ('-' and '_' alike, as modprobe has them), or
+ * one whose name ends in it (i2c-nvidia-gpu registers nvidia-gpu).  Fills
+ * module (its name as modprobe takes it) when found. */
+enum kmod kernel_driver_module(const struct sysroot *sr, const struct kernel_info *k, const char *driver,
+			       char *module, size_t len);
 const char *kopt_str(enum kopt o);
 const char *kmod_str(enum kmod m);
 

@@ -68,6 +68,8 @@ static enum machine_fail load_rest(struct machine *m, struct ss_error *e)
 		return MACHINE_SYSTEM;
 	if (kernel_read(&m->root, &m->kernel, e) < 0)
 		return MACHINE_SYSTEM;
+	if (wayback_load(&m->root, &m->wayback, e) < 0)
+		return MACHINE_SYSTEM;
 	m->target_err = target_resolve(&m->conf, &m->devs, &m->target, &m->target_msg);
 	/* The journal is read even when the target is not: recover needs it
 	 * most when a switch died with the functions removed. */
@@ -92,6 +94,7 @@ static enum machine_fail load_rest(struct machine *m, struct ss_error *e)
 
 void machine_free(struct machine *m)
 {
+	wayback_free(&m->wayback);
 	kernel_free(&m->kernel);
 	iommu_groups_free(&m->groups);
 	pci_list_free(&m->devs);

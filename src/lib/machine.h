@@ -13,6 +13,7 @@
 #include "pci.h"
 #include "sysroot.h"
 #include "target.h"
+#include "wayback.h"
 
 struct machine {
 	struct sysroot root;
@@ -21,6 +22,7 @@ struct machine {
 	struct iommu_state iommu;
 	struct iommu_groups groups;
 	struct kernel_info kernel;
+	struct wayback wayback;      /* the command line and modprobe.d, for the way back */
 	int target_err;              /* 0, or why no target: -ENODEV/-EEXIST (detection), -EINVAL (config) */
 	struct ss_error target_msg;  /* the message that goes with target_err */
 	struct target target;

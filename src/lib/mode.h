@@ -13,7 +13,7 @@ enum mode { MODE_HOST, MODE_VM, MODE_MIXED };
 
 struct mode_report {
 	enum mode mode;
-	char odd[256]; /* with MODE_MIXED: "0000:01:00.1 on snd_hda_intel" ... */
+	char odd[512]; /* with MODE_MIXED: "0000:01:00.1 on snd_hda_intel" ... */
 };
 
 void mode_of(const struct target *t, const struct pci_list *devs, struct mode_report *r);

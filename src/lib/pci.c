@@ -159,7 +159,22 @@ static bool owner_of(const char *target, struct pci_addr *a)
 	return found;
 }
 
-/* Note each card*, renderD* of a class directory on the function it hangs from. */
+static struct pci_dev *dev_of_link(const struct sysroot *sr, struct pci_list *l, const char *path)
+{
+	char target[PATH_MAX];
+	struct pci_addr a;
+
+	if (sysroot_readlink(sr, path, target, sizeof(target)) < 0 || !owner_of(target, &a))
+		return NULL;
+	for (size_t i = 0; i < l->n; i++)
+		if (pci_addr_cmp(&l->dev[i].addr, &a) == 0)
+			return &l->dev[i];
+	return NULL;
+}
+
+/* Note each card*, renderD* of a class directory on the function it hangs
+ * from, and count a DRM card's connectors (card0-DP-1) and the connected
+ * ones: the monitors a person sees on that GPU. */
 static void pci_attach_class(const struct sysroot *sr, struct pci_list *l, const char *classdir)
 {
 	bool drm = strstr(classdir, "drm") != NULL;
@@ -169,20 +184,24 @@ static void pci_attach_class(const struct sysroot *sr, struct pci_list *l, const
 	if (sysroot_opendir(sr, classdir, &d) < 0)
 		return;
 	while ((de = readdir(d))) {
-		char path[PATH_MAX], target[PATH_MAX];
-		struct pci_addr a;
-		struct pci_dev *dev = NULL;
+		char path[PATH_MAX], status[32];
+		struct pci_dev *dev;
 		bool card = strncmp(de->d_name, "card", 4) == 0 && !strchr(de->d_name, '-');
+		bool conn = drm && strncmp(de->d_name, "card", 4) == 0 && strchr(de->d_name, '-');
 		bool render = drm && strncmp(de->d_name, "renderD", 7) == 0;
-		if (!card && !render)
+		if (!card && !render && !conn)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", classdir, de->d_name);
-		if (sysroot_readlink(sr, path, target, sizeof(target)) < 0 || !owner_of(target, &a))
+		if (!(dev = dev_of_link(sr, l, path)))
 			continue;
-		for (size_t i = 0; i < l->n && !dev; i++)
-			if (pci_addr_cmp(&l->dev[i].addr, &a) == 0)
-				dev = &l->dev[i];
-		if (!dev || strlen(de->d_name) >= sizeof(dev->drm_card))
+		if (conn) {
+			snprintf(path, sizeof(path), "%s/%s/status", classdir, de->d_name);
+			dev->connectors++;
+			if (sysroot_read(sr, path, status, sizeof(status)) >= 0 && strcmp(status, "connected") == 0)
+				dev->connected++;
+			continue;
+		}
+		if (strlen(de->d_name) >= sizeof(dev->drm_card))
 			continue;
 		char *slot = !drm ? dev->sound_card : card ? dev->drm_card : dev->drm_render;
 		/* cards of one function: keep the lowest name, for a stable answer */

@@ -27,6 +27,8 @@ struct pci_dev {
 	char sound_card[16];                /* "card1" when an ALSA card hangs here */
 	char drm_card[16];                  /* "card0" when a DRM card hangs here */
 	char drm_render[16];                /* "renderD128" */
+	int connectors;                     /* connectors of its DRM card */
+	int connected;                      /* those with a monitor ("connected") */
 };
 
 struct pci_list {
@@ -46,6 +48,8 @@ const struct pci_dev *pci_find(const struct pci_list *l, const struct pci_addr *
 static inline unsigned pci_base_class(const struct pci_dev *d) { return d->class >> 16; }
 static inline unsigned pci_class16(const struct pci_dev *d) { return d->class >> 8; }
 static inline bool pci_is_display(const struct pci_dev *d) { return pci_base_class(d) == 0x03; }
+/* A 3D controller (0x0302): a GPU without outputs, as on Optimus laptops. */
+static inline bool pci_is_render_only(const struct pci_dev *d) { return pci_class16(d) == 0x0302; }
 static inline bool pci_is_audio(const struct pci_dev *d) { return pci_class16(d) == 0x0403; }
 static inline bool pci_is_bridge(const struct pci_dev *d) { return pci_class16(d) == 0x0604; }
 

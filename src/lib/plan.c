@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "plan.h"
@@ -51,16 +52,22 @@ static void move_fn(struct plan *p, const struct target_fn *f, bool bound, const
 		step(p, STEP_OVERRIDE, f->name, "", "/sys/bus/pci/devices/%s/driver_override", f->name);
 }
 
-static void preflight(const struct machine *m, struct plan *p)
+static void preflight(const struct machine *m, enum mode to, struct plan *p)
 {
 	const struct target *t = &m->target;
-	char reasons[2048];
 	struct pci_addr set[SS_MAX_FUNCS];
+	struct strbuf reasons = { 0 };
 
 	if (m->target_err) {
-		CHECK("target", CHECK_FAIL, "name the GPU's functions in [vm] devices of /etc/session-switch.conf",
-		      "%s", m->target_msg.msg);
+		CHECK("target", CHECK_FAIL, target_fix(t, m->target_err), "%s", m->target_msg.msg);
 		return;
+	}
+	if (t->has_host_gpu) {
+		char hn[PCI_ADDR_LEN];
+		pci_addr_format(&t->host_gpu, hn);
+		CHECK("host-gpu", CHECK_OK, NULL, "%s stays on the host (%s)", hn, host_gpu_from_str(t->host_gpu_from));
+	} else {
+		CHECK("host-gpu", CHECK_FAIL, "set [host] gpu in /etc/session-switch.conf", "%s", t->host_gpu_msg.msg);
 	}
 	for (size_t i = 0; i < t->n; i++)
 		set[i] = t->fn[i].addr;
@@ -71,10 +78,20 @@ static void preflight(const struct machine *m, struct plan *p)
 	} else {
 		CHECK("iommu", CHECK_OK, NULL, "on, %zu groups", m->groups.n);
 	}
-	if (iommu_viable(&m->groups, &m->devs, set, t->n, reasons, sizeof(reasons)))
+	if (iommu_viable(&m->groups, &m->devs, set, t->n, t->has_host_gpu ? &t->host_gpu : NULL, &reasons))
 		CHECK("viable", CHECK_OK, NULL, "every device sharing the IOMMU group(s) is passed through, a bridge, or unbound");
 	else
-		CHECK("viable", CHECK_FAIL, "see the reasons; session-switch groups lists the groups", "%s", reasons);
+		CHECK("viable", CHECK_FAIL, "see the reasons; session-switch groups lists the groups", "%s",
+		      reasons.p ? reasons.p : "(out of memory)");
+	free(reasons.p);
+	wayback_checks(&m->wayback, &m->root, &m->kernel, &m->devs, t, to == MODE_VM ? WAYBACK_VM : WAYBACK_HOST,
+		       p->checks, &p->nchecks, PLAN_MAX_CHECKS);
+}
+
+void plan_free(struct plan *p)
+{
+	check_free(p->checks, p->nchecks);
+	p->nchecks = 0;
 }
 
 void plan_build(const struct machine *m, enum mode to, struct plan *p)
@@ -85,7 +102,7 @@ void plan_build(const struct machine *m, enum mode to, struct plan *p)
 
 	memset(p, 0, sizeof(*p));
 	p->to = to;
-	preflight(m, p);
+	preflight(m, to, p);
 	for (size_t i = 0; i < p->nchecks; i++)
 		p->refused |= p->checks[i].status == CHECK_FAIL;
 	if (p->refused)

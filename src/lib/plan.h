@@ -11,7 +11,7 @@
 #include "mode.h"
 
 #define PLAN_MAX_STEPS 64
-#define PLAN_MAX_CHECKS 16
+#define PLAN_MAX_CHECKS 32
 
 enum step_kind {
 	STEP_MODPROBE,     /* load a module (value: its name) */
@@ -42,6 +42,8 @@ struct plan {
 };
 
 void plan_build(const struct machine *m, enum mode to, struct plan *p);
+/* The checks' texts; the steps need nothing. */
+void plan_free(struct plan *p);
 const char *step_kind_str(enum step_kind k);
 
 #endif

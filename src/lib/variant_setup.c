@@ -47,19 +47,31 @@ int variant_plan(const struct machine *m, struct variant_set *v, struct ss_error
 	memset(v, 0, sizeof(*v));
 	if (m->target_err)
 		return ss_fail(e, m->target_err, "%s", m->target_msg.msg);
-	if (!t->has_igpu)
-		return ss_fail(e, -ENODEV, "no integrated GPU on the root bus: there is nothing for X to run "
-			       "on in vm mode");
-	const struct pci_dev *dgpu = NULL, *igpu = pci_find(&m->devs, &t->igpu);
+	if (!t->has_host_gpu)
+		return ss_fail(e, -ENODEV, "%s", t->host_gpu_msg.msg);
+	const struct pci_dev *dgpu = NULL, *igpu = pci_find(&m->devs, &t->host_gpu);
 	for (size_t i = 0; i < t->n && !dgpu; i++) {
 		const struct pci_dev *d = pci_find(&m->devs, &t->fn[i].addr);
 		if (d && pci_is_display(d))
 			dgpu = d;
 	}
+	/* A 3D controller drives no monitor: in host mode X stays on the
+	 * host's GPU too, and the dGPU is a render offload device. */
+	if (t->render_only)
+		dgpu = igpu;
 	gpu_name(dgpu, "dgpu", v->xorg_name[MODE_HOST], sizeof(v->xorg_name[MODE_HOST]));
 	gpu_name(igpu, "igpu", v->xorg_name[MODE_VM], sizeof(v->xorg_name[MODE_VM]));
+	/* two cards of one vendor (a GT 710 for the host beside a 1080 Ti),
+	 * or X on the same GPU in both modes: one file per mode all the same */
+	if (strcmp(v->xorg_name[MODE_HOST], v->xorg_name[MODE_VM]) == 0) {
+		char base[sizeof(v->xorg_name[0]) - 8];
+		snprintf(base, sizeof(base), "%.*s", (int)sizeof(base) - 1, v->xorg_name[MODE_VM]);
+		snprintf(v->xorg_name[MODE_HOST], sizeof(v->xorg_name[MODE_HOST]), "%s-host", base);
+		snprintf(v->xorg_name[MODE_VM], sizeof(v->xorg_name[MODE_VM]), "%s-vm", base);
+	}
 
-	const char *host_driver = m->conf.xorg_host_driver[0] ? m->conf.xorg_host_driver : "modesetting";
+	const char *host_driver = m->conf.xorg_host_driver[0] && !t->render_only ? m->conf.xorg_host_driver :
+										  "modesetting";
 	struct xorg_vars xv[2] = {
 		[MODE_HOST] = { "host", "dgpu", host_driver, dgpu->addr, "" },
 		[MODE_VM] = { "vm", "igpu", "modesetting", igpu->addr, "" },

@@ -26,8 +26,10 @@ run seed-no-dmar --json doctor
 expect_rc 1
 expect_jq '.checks[] | select(.name == "iommu") | .fix | test("VT-d")' true
 
+# an APU beside a card: the APU's GPU stays, the card goes (the first
+# rule took the APU's GPU for a second discrete one and refused)
 run apu doctor
-expect_rc 1
-expect_out "FAIL  dgpu"
-expect_out "0000:05:00.0"
+expect_rc 0
+expect_out "OK    dgpu                     0000:01:00.0"
+expect_out "OK    host-gpu                 0000:05:00.0"
 finish

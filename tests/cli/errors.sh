@@ -19,6 +19,13 @@ expect_rc 2
 expect_err "unexpected argument 'extra'"
 run seed --no-such-option status
 expect_rc 2
+# --json answers JSON whatever went wrong
+for a in "plan" "plan mixed" "frobnicate" "status extra" "setup --dry-run --undo" "--wait 5 status" "vm --bogus"; do
+	run seed --json $a
+	expect_rc 2
+	expect_jq '.exit' 2
+	expect_jq '.error | length > 0' true
+done
 run seed --help
 expect_rc 0
 expect_out "Exit status:"

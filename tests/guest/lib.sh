@@ -7,6 +7,13 @@ GPU=0000:01:00.0      # the "NVIDIA" GPU: virtio-vga behind the root port
 SND=0000:01:00.1      # its HDMI audio: ich9-intel-hda
 BRIDGE=0000:00:1c.0   # the PCIe root port above them
 IGPU=0000:00:02.0     # the "Intel" GPU on the root bus: VGA, bochs-drm
+# --topology cards (tests/guest/run): the host's GPU is a card behind a
+# second root port, and detection alone cannot choose: [vm] devices says.
+VM_CONF=""
+if [ "${SS_TOPOLOGY:-seed}" = cards ]; then
+	IGPU=0000:02:00.0
+	VM_CONF="[vm]\ndevices = $GPU $SND\n"
+fi
 SS=/usr/bin/session-switch
 HELPER=/usr/libexec/session-switch/session-switch-helper
 
@@ -167,7 +174,7 @@ current_theme       default
 lockfile            /var/run/slim.lock
 logfile             /var/log/slim.log
 CONF
-	printf '[display]\nmanager = command:/usr/local/sbin/ss-dm-ctl\n' >/etc/session-switch.conf
+	printf "$VM_CONF"'[display]\nmanager = command:/usr/local/sbin/ss-dm-ctl\n' >/etc/session-switch.conf
 	$SS setup >/dev/null || { fail "session-switch setup"; return 1; }
 	/usr/local/sbin/ss-dm-ctl start
 	wait_for_file /tmp/.X11-unix/X0 60 || { fail "X did not start"; return 1; }

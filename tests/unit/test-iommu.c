@@ -1,6 +1,7 @@
 /* IOMMU state, groups and viability on recorded machines. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "fixture.h"
@@ -41,22 +42,34 @@ static void seed_groups(void **state)
 	machine_free(&m);
 }
 
+/* iommu_viable with its reasons in a static buffer, for the asserts. */
+static bool viable(const struct machine *m, const struct pci_addr *set, size_t n, const char **why)
+{
+	static char *text;
+	struct strbuf b = { 0 };
+	bool ok = iommu_viable(&m->groups, &m->devs, set, n, NULL, &b);
+	free(text);
+	text = b.p ? b.p : NULL;
+	*why = text ? text : "";
+	return ok;
+}
+
 static void viability(void **state)
 {
 	struct machine m;
-	char why[2048];
+	const char *why;
 	load("seed", &m);
 	struct pci_addr both[] = { A("0000:01:00.0"), A("0000:01:00.1") };
-	assert_true(iommu_viable(&m.groups, &m.devs, both, 2, why, sizeof(why)));
+	assert_true(viable(&m, both, 2, &why));
 	assert_string_equal(why, "");
 	/* the GPU without its audio function: the audio stays on snd_hda_intel */
-	assert_false(iommu_viable(&m.groups, &m.devs, both, 1, why, sizeof(why)));
+	assert_false(viable(&m, both, 1, &why));
 	assert_contains(why, "0000:01:00.1");
 	assert_contains(why, "snd_hda_intel");
 	assert_contains(why, "group 1");
-	assert_false(iommu_viable(&m.groups, &m.devs, both, 0, why, sizeof(why)));
+	assert_false(viable(&m, both, 0, &why));
 	struct pci_addr absent[] = { A("0000:07:00.0") };
-	assert_false(iommu_viable(&m.groups, &m.devs, absent, 1, why, sizeof(why)));
+	assert_false(viable(&m, absent, 1, &why));
 	assert_contains(why, "not present");
 	machine_free(&m);
 }
@@ -64,10 +77,10 @@ static void viability(void **state)
 static void nonviable_group(void **state)
 {
 	struct machine m;
-	char why[2048];
+	const char *why;
 	load("nonviable", &m);
 	struct pci_addr both[] = { A("0000:01:00.0"), A("0000:01:00.1") };
-	assert_false(iommu_viable(&m.groups, &m.devs, both, 2, why, sizeof(why)));
+	assert_false(viable(&m, both, 2, &why));
 	assert_contains(why, "0000:02:00.0");
 	assert_contains(why, "Ethernet");
 	assert_contains(why, "igb");
@@ -79,6 +92,7 @@ static void iommu_off(void **state)
 {
 	struct machine m;
 	char why[256], fix[512];
+	const char *reason;
 	load("seed-iommu-off", &m);
 	assert_false(m.iommu.enabled);
 	assert_int_equal(m.groups.n, 0);
@@ -87,8 +101,8 @@ static void iommu_off(void **state)
 	assert_contains(fix, "intel_iommu=on");
 	assert_contains(fix, "/etc/default/grub");
 	struct pci_addr gpu[] = { A("0000:01:00.0") };
-	assert_false(iommu_viable(&m.groups, &m.devs, gpu, 1, why, sizeof(why)));
-	assert_contains(why, "IOMMU is off");
+	assert_false(viable(&m, gpu, 1, &reason));
+	assert_contains(reason, "IOMMU is off");
 	machine_free(&m);
 
 	load("seed-no-dmar", &m);

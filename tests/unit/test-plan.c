@@ -2,38 +2,42 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fixture.h"
 #include "plan.h"
 
+/* One plan for the whole file: each plan_for frees the texts of the last. */
+static struct plan p;
+
 /* The plan as one line per step: "action device value". */
-static void render(const struct plan *p, char *out, size_t len)
+static void render(const struct plan *pl, char *out, size_t len)
 {
 	size_t used = 0;
 	out[0] = '\0';
-	for (size_t i = 0; i < p->n; i++) {
-		int w = snprintf(out + used, len - used, "%s %s %s\n", step_kind_str(p->steps[i].kind),
-				 p->steps[i].device[0] ? p->steps[i].device : "-",
-				 p->steps[i].value[0] ? p->steps[i].value : "\"\"");
+	for (size_t i = 0; i < pl->n; i++) {
+		int w = snprintf(out + used, len - used, "%s %s %s\n", step_kind_str(pl->steps[i].kind),
+				 pl->steps[i].device[0] ? pl->steps[i].device : "-",
+				 pl->steps[i].value[0] ? pl->steps[i].value : "\"\"");
 		assert_true(w > 0 && (size_t)w < len - used);
 		used += (size_t)w;
 	}
 }
 
-static void plan_for(const char *fixture, const char *conf, enum mode to, struct plan *p, char *out, size_t len)
+static void plan_for(const char *fixture, const char *conf, enum mode to, struct plan *pl, char *out, size_t len)
 {
 	struct machine m;
 	struct ss_error e;
 	fixture_machine(&m, fixture, conf, MACHINE_OK, &e);
-	plan_build(&m, to, p);
-	render(p, out, len);
+	plan_free(pl); /* the last plan_for's texts; plan_build starts empty */
+	plan_build(&m, to, pl);
+	render(pl, out, len);
 	machine_free(&m);
 }
 
 static void seed_to_vm(void **state)
 {
-	struct plan p;
 	char s[4096];
 	plan_for("seed", NULL, MODE_VM, &p, s, sizeof(s));
 	assert_false(p.refused);
@@ -56,7 +60,6 @@ static void seed_to_vm(void **state)
 
 static void bridge_dance_comes_first(void **state)
 {
-	struct plan p;
 	char s[4096];
 	plan_for("seed", "[vm]\ndevices = 01:00.0 01:00.1\nbridge = 00:01.0\n", MODE_VM, &p, s, sizeof(s));
 	assert_false(p.refused);
@@ -79,7 +82,6 @@ static void bridge_dance_comes_first(void **state)
 
 static void back_to_host(void **state)
 {
-	struct plan p;
 	char s[4096];
 	/* no host driver known: clear the override, the kernel's first match binds */
 	plan_for("seed-vm", NULL, MODE_HOST, &p, s, sizeof(s));
@@ -119,7 +121,6 @@ static void back_to_host(void **state)
 
 static void repeated_switch_is_a_no_op(void **state)
 {
-	struct plan p;
 	char s[4096];
 	plan_for("seed", NULL, MODE_HOST, &p, s, sizeof(s));
 	assert_true(p.nothing_to_do);
@@ -136,18 +137,17 @@ static void repeated_switch_is_a_no_op(void **state)
 		"wait_driver 0000:01:00.1 vfio-pci\n");
 }
 
-static const struct check *find_check(const struct plan *p, const char *name)
+static const struct check *find_check(const struct plan *pl, const char *name)
 {
-	for (size_t i = 0; i < p->nchecks; i++)
-		if (strcmp(p->checks[i].name, name) == 0)
-			return &p->checks[i];
+	for (size_t i = 0; i < pl->nchecks; i++)
+		if (strcmp(pl->checks[i].name, name) == 0)
+			return &pl->checks[i];
 	fail_msg("no check %s", name);
 	return NULL;
 }
 
 static void refusals_say_why(void **state)
 {
-	struct plan p;
 	char s[4096];
 	plan_for("seed-iommu-off", NULL, MODE_VM, &p, s, sizeof(s));
 	assert_true(p.refused);
@@ -165,6 +165,87 @@ static void refusals_say_why(void **state)
 	assert_int_equal(find_check(&p, "target")->status, CHECK_FAIL);
 }
 
+/* The first version cut each check at 512 bytes: the device that made the
+ * group non-viable was lost ("... 0000:05:00.0 (Ethern").  And its advice
+ * to add a NIC to [vm] devices was then refused by the configuration. */
+static void reasons_are_whole_and_advise_what_the_config_takes(void **state)
+{
+	char s[4096];
+	(void)state;
+	plan_for("b550-6950xt-rx550", "[vm]\ndevices = 04:00.0 04:00.1\n", MODE_VM, &p, s, sizeof(s));
+	assert_true(p.refused);
+	const char *d = find_check(&p, "viable")->detail;
+	assert_true(strlen(d) > 512);
+	assert_contains(d, "0000:05:00.0 (Ethernet controller, driver r8169) shares IOMMU group 15 with 0000:04:00.0 "
+		       "and cannot go to the VM: move the card to a slot with an IOMMU group of its own, or enable ACS "
+		       "in the firmware");
+	assert_null(strstr(d, "to [vm] devices"));
+	/* a function of the card itself may be added: that advice stays */
+	plan_for("seed", "[vm]\ndevices = 01:00.0\n", MODE_VM, &p, s, sizeof(s));
+	assert_contains(find_check(&p, "viable")->detail, "add 0000:01:00.1 to [vm] devices");
+	/* and a GPU the host keeps is never offered to the VM */
+	struct machine m;
+	struct ss_error e;
+	struct strbuf why = { 0 };
+	struct pci_addr set[1], host;
+	fixture_machine(&m, "b550-6950xt-rx550", NULL, MACHINE_OK, &e);
+	assert_true(pci_addr_parse_strict("0000:04:00.1", &set[0]));
+	assert_true(pci_addr_parse_strict("0000:04:00.0", &host));
+	assert_false(iommu_viable(&m.groups, &m.devs, set, 1, &host, &why));
+	assert_contains(why.p, "0000:04:00.0 (VGA compatible controller, driver amdgpu) belongs to the host's GPU");
+	assert_null(strstr(why.p, "add 0000:04:00.0"));
+	free(why.p);
+	machine_free(&m);
+}
+
+static void check_texts_are_never_cut(void **state)
+{
+	struct check c[1];
+	size_t n = 0;
+	char big[6000];
+	(void)state;
+	memset(big, 'x', sizeof(big) - 2);
+	big[sizeof(big) - 2] = 'y';
+	big[sizeof(big) - 1] = '\0';
+	check_add(c, &n, 1, "long", CHECK_FAIL, big, "%s", big);
+	assert_int_equal(strlen(c[0].detail), sizeof(big) - 1);
+	assert_int_equal(c[0].detail[sizeof(big) - 2], 'y');
+	assert_int_equal(strlen(c[0].fix), sizeof(big) - 1);
+	/* full: nothing added, nothing overwritten */
+	assert_null(check_add(c, &n, 1, "more", CHECK_OK, NULL, "z"));
+	assert_int_equal(n, 1);
+	check_free(c, n);
+}
+
+static void no_plan_leaves_the_host_without_a_gpu(void **state)
+{
+	char s[4096];
+	(void)state;
+	/* three cards, [vm] devices for one: refused until [host] gpu says */
+	plan_for("trx40-k420-2xa6000", "[vm]\ndevices = 42:00.0 42:00.1\n", MODE_VM, &p, s, sizeof(s));
+	assert_true(p.refused);
+	assert_int_equal(p.n, 0);
+	assert_int_equal(find_check(&p, "host-gpu")->status, CHECK_FAIL);
+	plan_for("trx40-k420-2xa6000", "[vm]\ndevices = 42:00.0 42:00.1\n[host]\ngpu = 41:00.0\n", MODE_VM, &p, s,
+		 sizeof(s));
+	assert_false(p.refused);
+	/* an APU alone: nothing is planned, least of all its PSP or USB */
+	plan_for("b550itx-cezanne", NULL, MODE_VM, &p, s, sizeof(s));
+	assert_true(p.refused);
+	assert_int_equal(p.n, 0);
+	assert_int_equal(find_check(&p, "target")->status, CHECK_FAIL);
+}
+
+static void vfio_ids_on_the_command_line_refuse_vm(void **state)
+{
+	char s[4096];
+	(void)state;
+	plan_for("b550m-gt1030-rx550", "[vm]\ndevices = 08:00.0 08:00.1\n", MODE_VM, &p, s, sizeof(s));
+	assert_true(p.refused);
+	assert_int_equal(find_check(&p, "cmdline-ids")->status, CHECK_FAIL);
+	assert_contains(find_check(&p, "cmdline-ids")->detail, "vfio_pci.ids=10de:1d01,10de:0fb8");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +254,12 @@ int main(void)
 		cmocka_unit_test(back_to_host),
 		cmocka_unit_test(repeated_switch_is_a_no_op),
 		cmocka_unit_test(refusals_say_why),
+		cmocka_unit_test(reasons_are_whole_and_advise_what_the_config_takes),
+		cmocka_unit_test(check_texts_are_never_cut),
+		cmocka_unit_test(no_plan_leaves_the_host_without_a_gpu),
+		cmocka_unit_test(vfio_ids_on_the_command_line_refuse_vm),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int r = cmocka_run_group_tests(tests, NULL, NULL);
+	plan_free(&p);
+	return r;
 }

@@ -59,6 +59,19 @@ static void wrong_devices_are_config_errors(void **state)
 		{ "seed", "[vm]\ndevices = 01:00.0\nbridge = 00:01.0\n", "0000:01:00.1", "remove that device too" },
 		{ "seed", "[host]\ndrivers = 0000:00:1f.3=snd_hda_intel\n", "0000:00:1f.3", "not among" },
 		{ "seed", "[vm]\ndevices = 01:00.0 01:00.1\n[host]\ndrivers = 0000:04:00.0=nvme\n", "0000:04:00.0", "not among" },
+		/* the chipset's audio is outside any card */
+		{ "seed", "[vm]\ndevices = 01:00.0 01:00.1 00:1f.3\n", "0000:00:1f.3", "not a function of a card" },
+		/* an APU's PSP and USB stay with the host */
+		{ "apu", "[vm]\ndevices = 01:00.0 05:00.2\n", "0000:05:00.2", "an AMD APU has beside its GPU" },
+		{ "b450m-raven-rx580", "[vm]\ndevices = 10:00.0 38:00.3\n", "0000:38:00.3", "PSP, USB" },
+		/* every GPU for the VM: none left for the host */
+		{ "seed", "[vm]\ndevices = 01:00.0 01:00.1 00:02.0\n", "every display controller", "without a GPU" },
+		{ "b550itx-cezanne", "[vm]\ndevices = 05:00.0 05:00.1\n", "every display controller", "" },
+		/* [host] gpu must be a display controller the VM does not get */
+		{ "seed", "[host]\ngpu = 00:1f.3\n", "[host] gpu 0000:00:1f.3", "not a display controller" },
+		{ "seed", "[host]\ngpu = 00:03.0\n", "[host] gpu 0000:00:03.0", "not on this machine" },
+		{ "seed", "[vm]\ndevices = 01:00.0 01:00.1\n[host]\ngpu = 01:00.0\n", "[host] gpu 0000:01:00.0",
+		  "among the functions passed through" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct machine m;
@@ -100,6 +113,73 @@ static void undecidable_detection_is_recorded(void **state)
 	machine_free(&m);
 }
 
+static void the_hosts_gpu_is_what_remains(void **state)
+{
+	struct machine m;
+	struct ss_error e;
+	char n[PCI_ADDR_LEN];
+	(void)state;
+	/* two cards: the one [vm] devices leaves */
+	fixture_machine(&m, "x570-1080ti-gt710", "[vm]\ndevices = 0b:00.0 0b:00.1\n", MACHINE_OK, &e);
+	assert_int_equal(m.target_err, 0);
+	assert_true(m.target.has_host_gpu);
+	pci_addr_format(&m.target.host_gpu, n);
+	assert_string_equal(n, "0000:0c:00.0");
+	assert_int_equal(m.target.host_gpu_from, HOST_GPU_LEFT);
+	machine_free(&m);
+	/* ... or [host] gpu, and then the VM gets the one other card */
+	fixture_machine(&m, "x570-1080ti-gt710", "[host]\ngpu = 0c:00.0\n", MACHINE_OK, &e);
+	assert_int_equal(m.target_err, 0);
+	assert_int_equal(m.target.n, 2);
+	assert_string_equal(m.target.fn[0].name, "0000:0b:00.0");
+	assert_int_equal(m.target.host_gpu_from, HOST_GPU_CONFIG);
+	machine_free(&m);
+	/* an APU beside a card, named by its owner: the APU's GPU remains, first */
+	fixture_machine(&m, "b450m-raven-rx580", "[vm]\ndevices = 10:00.0\n", MACHINE_OK, &e);
+	pci_addr_format(&m.target.host_gpu, n);
+	assert_string_equal(n, "0000:38:00.0");
+	machine_free(&m);
+	/* three cards, one to the VM: two remain, and that is for [host] gpu */
+	fixture_machine(&m, "trx40-k420-2xa6000", "[vm]\ndevices = 42:00.0 42:00.1\n", MACHINE_OK, &e);
+	assert_int_equal(m.target_err, 0);
+	assert_false(m.target.has_host_gpu);
+	assert_contains(m.target.host_gpu_msg.msg, "0000:41:00.0");
+	assert_contains(m.target.host_gpu_msg.msg, "0000:61:00.0");
+	assert_contains(m.target.host_gpu_msg.msg, "[host] gpu");
+	machine_free(&m);
+	fixture_machine(&m, "trx40-k420-2xa6000", "[host]\ngpu = 41:00.0\n", MACHINE_OK, &e);
+	assert_int_equal(m.target_err, -EEXIST);
+	assert_contains(m.target_msg.msg, "2 cards are left");
+	machine_free(&m);
+}
+
+static void a_3d_controller_is_render_only(void **state)
+{
+	struct machine m;
+	struct ss_error e;
+	(void)state;
+	fixture_machine(&m, "xps9570-optimus", NULL, MACHINE_OK, &e);
+	assert_true(m.target.render_only);
+	machine_free(&m);
+	fixture_machine(&m, "seed", NULL, MACHINE_OK, &e);
+	assert_false(m.target.render_only);
+	machine_free(&m);
+}
+
+static void navi_functions_and_guest_audio_are_a_cards_own(void **state)
+{
+	struct machine m;
+	struct ss_error e;
+	(void)state;
+	/* the reference guest's "HDMI audio" is an Intel HDA in the virtio card's slot */
+	fixture_machine(&m, "guest-q35", "[vm]\ndevices = 01:00.0 01:00.1\n", MACHINE_OK, &e);
+	assert_int_equal(m.target.n, 2);
+	machine_free(&m);
+	fixture_machine(&m, "p53-rtx4000", "[vm]\ndevices = 01:00.0 01:00.1 01:00.2 01:00.3\n", MACHINE_OK, &e);
+	assert_int_equal(m.target.n, 4);
+	machine_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -108,6 +188,9 @@ int main(void)
 		cmocka_unit_test(wrong_devices_are_config_errors),
 		cmocka_unit_test(turing_usb_is_allowed_in_its_slot),
 		cmocka_unit_test(undecidable_detection_is_recorded),
+		cmocka_unit_test(the_hosts_gpu_is_what_remains),
+		cmocka_unit_test(a_3d_controller_is_render_only),
+		cmocka_unit_test(navi_functions_and_guest_audio_are_a_cards_own),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
