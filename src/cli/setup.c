@@ -1,11 +1,13 @@
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "lock.h"
 #include "variant.h"
 
 /* What stops and starts the display manager here, for [display] manager. */
@@ -20,16 +22,43 @@ static const char *dm_default(const struct sysroot *sr)
 	return "none";
 }
 
+static int setup_locked(const struct machine *m, bool dry_run, bool undo);
+
+/* The variants are what a switch selects: setup takes the switch's own
+ * lock, so that it never rewrites them under a switch (doc/security.md
+ * rule 11).  A replayed tree (--sysroot) and --dry-run touch no system. */
 int cli_setup(const struct machine *m, bool dry_run, bool undo)
 {
-	struct variant_set v;
 	struct ss_error e;
+	int rundir, lock, rc;
 
 	if (!m->root.prefixed && !dry_run && geteuid() != 0) {
 		fprintf(stderr, "session-switch: setup writes /etc/X11 and /etc/slim.conf: run it as root "
 				"(or see what it would write with --dry-run)\n");
 		return EXIT_REFUSED;
 	}
+	if (m->root.prefixed || dry_run)
+		return setup_locked(m, dry_run, undo);
+	if ((rundir = rundir_open(&e)) < 0) {
+		fprintf(stderr, "session-switch: %s\n", e.msg);
+		return EXIT_REFUSED;
+	}
+	lock = lock_take(rundir, 0, &e);
+	close(rundir);
+	if (lock < 0) {
+		fprintf(stderr, "session-switch: setup: %s\n", e.msg);
+		return lock == -EBUSY ? EXIT_BUSY : EXIT_REFUSED;
+	}
+	rc = setup_locked(m, dry_run, undo);
+	close(lock);
+	return rc;
+}
+
+static int setup_locked(const struct machine *m, bool dry_run, bool undo)
+{
+	struct variant_set v;
+	struct ss_error e;
+
 	if (undo) {
 		if (variant_undo(m, &e) < 0) {
 			fprintf(stderr, "session-switch: %s\n", e.msg);
