@@ -6,7 +6,10 @@
  * file owned by root and writable by root alone.  Its strings came from
  * PAM items, which the person at the greeter chose: each is checked
  * against a strict alphabet before it is written and again when it is
- * read, so none can carry a newline, a path or a shell word. */
+ * read, so none can carry a newline, a path or a shell word.  The module
+ * writes one only for a display whose X server is the display manager's
+ * own (xserver.c, rule 22), and the record names that server: it outlives
+ * neither the display manager process nor that X server (seat_alive). */
 #include "config.h"
 
 #include <errno.h>
