@@ -165,13 +165,13 @@ int xserver_verify(const struct sysroot *sr, int display, uid_t owner, pid_t anc
 
 	if (s == XSERVER_NONE)
 		return ss_fail(e, -ENOENT, "no X server answers on :%d", display);
+	if (x->uid != owner && x->pid > 0)
+		return ss_fail(e, -EPERM, "display :%d is served by pid %ld (%s) of uid %ld, not by root: not "
+			       "the display manager's", display, (long)x->pid, x->comm, (long)x->uid);
 	if (s == XSERVER_SPLIT)
 		return ss_fail(e, -EPERM, "display :%d is not served by one process on both of its sockets "
 			       "(found pid %ld %s, uid %ld): not the display manager's", display, (long)x->pid,
 			       x->comm[0] ? x->comm : "-", (long)(int)x->uid);
-	if (x->uid != owner)
-		return ss_fail(e, -EPERM, "display :%d is served by pid %ld (%s) of uid %ld, not by root: not "
-			       "the display manager's", display, (long)x->pid, x->comm, (long)x->uid);
 	if (ancestor > 0 && !proc_descends_from(sr, x->pid, ancestor))
 		return ss_fail(e, -EPERM, "display :%d is served by pid %ld (%s), which the display manager "
 			       "(pid %ld) did not start", display, (long)x->pid, x->comm, (long)ancestor);
