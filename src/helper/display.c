@@ -377,9 +377,15 @@ static int xcheck(const struct ss_config *c, int timeout_ms, char *info, size_t 
 		return ss_fail(e, -ENOENT, "no system user " XCHECK_USER " to run the X check as: create it with "
 			       "useradd --system --no-create-home --home-dir / --shell /usr/sbin/nologin " XCHECK_USER
 			       " (make install does when run as root)");
+	struct stat st;
 	auth = open(authfile, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (auth < 0)
 		return ss_fail(e, -errno, "%s: %s (set [display] authfile)", authfile, strerror(errno));
+	/* the display manager's own file: never a FIFO or a user's */
+	if (fstat(auth, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0) {
+		close(auth);
+		return ss_fail(e, -EPERM, "%s is not a regular file of root's (set [display] authfile)", authfile);
+	}
 	if (pipe2(out, O_CLOEXEC) < 0) {
 		close(auth);
 		return ss_fail(e, -errno, "pipe: %s", strerror(errno));
