@@ -3,7 +3,9 @@
  * stack:  session optional pam_session_switch.so [debug] [no_return]
  *
  *  open_session   records the seat login (user, uid, display, service,
- *                 time, the display manager's pid) in RUN_DIR/seat: that
+ *                 time, the display manager's pid, the display's X server)
+ *                 in RUN_DIR/seat, but only when that X server is the
+ *                 display manager's own (rules 21, 22): that
  *                 record lets this user's `session-switch vm` through the
  *                 helper without the group, and names the one user the
  *                 greeter may log in once, right after the switch.
@@ -14,8 +16,14 @@
  * Threat model.  We run as root inside the display manager, before the
  * user's session exists, for whoever typed a name and a password.  PAM
  * items are the user's words (rule 21): each is checked against a strict
- * alphabet and the password database before it is written anywhere.  We
- * MUST NOT:
+ * alphabet and the password database before it is written anywhere.  A
+ * PAM_TTY of ":0" proves nothing: while no X runs, any local user can
+ * serve :0 (his own Xvfb) and make the display manager show its greeter
+ * there.  We MUST NOT:
+ *  - record a seat login unless the display's server is root's and a
+ *    descendant of this process (the display manager that calls
+ *    pam_open_session), as the kernel reports who listens on both of the
+ *    display's sockets (SO_PEERCRED, xserver.c; rules 21, 22);
  *  - refuse or delay a login for our own trouble (rule 17): every failure
  *    is logged with pam_syslog and answered with PAM_IGNORE;
  *  - block (rule 19): the helper is started through a double fork; the
@@ -51,6 +59,7 @@
 #include "lock.h"
 #include "seat.h"
 #include "sysroot.h"
+#include "xserver.h"
 
 #define DATA_KEY "session_switch_seat"
 /* The longest we wait for anything: the intermediate child's exit and
@@ -111,6 +120,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	struct passwd pw, *pwp = NULL;
 	struct sysroot sr;
 	struct ss_error e = { "" };
+	struct xserver x;
 	struct args a;
 	char pwbuf[4096];
 	int rundir;
@@ -151,6 +161,16 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		sysroot_close(&sr);
 		return PAM_IGNORE;
 	}
+	/* Rules 21, 22: the display is this display manager's own server, or
+	 * this is no seat login.  Owned by whoever we are: root in the display
+	 * manager (the test build's own user in tests/pam). */
+	if (xserver_verify(&sr, xserver_display_number(tty), geteuid(), s.pid, &x, &e) < 0) {
+		pam_syslog(pamh, LOG_WARNING, "%s: no seat login recorded for %s", e.msg, user);
+		sysroot_close(&sr);
+		return PAM_IGNORE;
+	}
+	s.xpid = x.pid;
+	s.xstart = x.start;
 	s.mode = journal_mode(&sr);
 	sysroot_close(&sr);
 
@@ -172,8 +192,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		return PAM_IGNORE;
 	}
 	*kept = s;
-	pam_syslog(pamh, LOG_INFO, "seat login of %s (uid %u) on %s by %s recorded; mode %s", s.user,
-		   (unsigned)s.uid, s.tty, s.service, mode_str(s.mode));
+	pam_syslog(pamh, LOG_INFO, "seat login of %s (uid %u) on %s by %s recorded; mode %s; X server pid %ld",
+		   s.user, (unsigned)s.uid, s.tty, s.service, mode_str(s.mode), (long)s.xpid);
 	return PAM_SUCCESS;
 }
 

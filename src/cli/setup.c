@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "lock.h"
 #include "variant.h"
 
 /* What stops and starts the display manager here, for [display] manager. */
@@ -21,7 +23,7 @@ static const char *dm_default(const struct sysroot *sr)
 	return "none";
 }
 
-static int setup_fail(bool json, const char *msg)
+static int setup_fail_code(bool json, const char *msg, int code)
 {
 	fprintf(stderr, "session-switch: %s\n", msg);
 	if (json) {
@@ -29,11 +31,16 @@ static int setup_fail(bool json, const char *msg)
 		json_init(&j, stdout);
 		json_begin_object(&j);
 		json_kstring(&j, "error", msg);
-		json_kint(&j, "exit", EXIT_REFUSED);
+		json_kint(&j, "exit", code);
 		json_end_object(&j);
 		json_finish(&j);
 	}
-	return EXIT_REFUSED;
+	return code;
+}
+
+static int setup_fail(bool json, const char *msg)
+{
+	return setup_fail_code(json, msg, EXIT_REFUSED);
 }
 
 /* The files setup writes or would write, as data. */
@@ -75,14 +82,40 @@ static int setup_json(const struct machine *m, const struct variant_set *v, bool
 	return err ? EXIT_REFUSED : EXIT_OK;
 }
 
+static int setup_locked(const struct machine *m, bool dry_run, bool undo, bool json);
+
+/* The variants are what a switch selects: setup takes the switch's own
+ * lock, so that it never rewrites them under a switch (doc/security.md
+ * rule 11).  A replayed tree (--sysroot) and --dry-run touch no system. */
 int cli_setup(const struct machine *m, bool dry_run, bool undo, bool json)
 {
-	struct variant_set v;
 	struct ss_error e;
+	int rundir, lock, rc;
 
 	if (!m->root.prefixed && !dry_run && geteuid() != 0)
 		return setup_fail(json, "setup writes /etc/X11 and /etc/slim.conf: run it as root (or see what it "
 				  "would write with --dry-run)");
+	if (m->root.prefixed || dry_run)
+		return setup_locked(m, dry_run, undo, json);
+	if ((rundir = rundir_open(&e)) < 0)
+		return setup_fail(json, e.msg);
+	lock = lock_take(rundir, 0, &e);
+	close(rundir);
+	if (lock < 0) {
+		char msg[sizeof e.msg + 16];
+		snprintf(msg, sizeof msg, "setup: %s", e.msg);
+		return setup_fail_code(json, msg, lock == -EBUSY ? EXIT_BUSY : EXIT_REFUSED);
+	}
+	rc = setup_locked(m, dry_run, undo, json);
+	close(lock);
+	return rc;
+}
+
+static int setup_locked(const struct machine *m, bool dry_run, bool undo, bool json)
+{
+	struct variant_set v;
+	struct ss_error e;
+
 	if (undo) {
 		if (variant_undo(m, &e) < 0)
 			return setup_fail(json, e.msg);

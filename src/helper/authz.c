@@ -2,8 +2,10 @@
  * so it reads only root's own files.  The group is looked up by its
  * compiled-in name; the seat record is root's file in RUN_DIR, refused
  * unless owned by root and writable by root alone (seat_load), and it
- * counts only while the display-manager process that wrote it is the same
- * process (pid and start time).  A caller MUST NOT pass by naming another
+ * counts only while this login's session still runs: the display-manager
+ * process that wrote it and the X server the module verified as that
+ * display manager's own (rule 22) are both the same processes (pid and
+ * start time).  A caller MUST NOT pass by naming another
  * user's record, a dead login, or a record they could have written. */
 #include "config.h"
 

@@ -25,7 +25,11 @@
  *    choosing (rule 11);
  *  - stop, freeze or kill us halfway (privs.c; real uid 0 before the first
  *    change: rule 5) and so leave the machine half switched without a
- *    journal (rule 16);
+ *    journal (rule 16): the switch runs in a child in a session of its
+ *    own that writes to the caller only through a pipe it never blocks
+ *    on, and this process, which faces the caller, closes the lock before
+ *    it relays (report.c), so an unread pipe, a stopped terminal or ^C
+ *    holds neither the switch nor the lock;
  *  - act unseen (every action and denial logged with the real uid: 14).
  * The test build (SS_TEST_BUILD, never installed) adds one thing, read
  * before the environment is cleared: SS_FAULT (tests/helper/fault.c). */
@@ -136,8 +140,10 @@ static int machine_verdict(const struct machine *m, enum machine_fail mf, enum v
 	return rc;
 }
 
+/* The switch runs in a child that the caller cannot block or signal
+ * (report_fork); this process only relays, holding no lock. */
 static int run_verb(const struct args *a, const struct machine *m, const struct authz *az, struct switch_opts *so,
-		    struct out *out)
+		    struct out *out, int *lock)
 {
 	static const int exits[] = { [SWITCH_OK] = EXIT_OK, [SWITCH_REFUSED] = EXIT_REFUSED,
 				     [SWITCH_ROLLED_BACK] = EXIT_ROLLED_BACK, [SWITCH_LEFT] = EXIT_RECOVER };
@@ -155,6 +161,16 @@ static int run_verb(const struct args *a, const struct machine *m, const struct 
 	    seat_may_autologin(&az->seat, m->conf.login_auto, m->conf.login_window, (long long)time(NULL)))
 		so->login_user = az->seat.user;
 	report_begin(out, verbs[a->verb]);
+	pid_t child = report_fork(out, &e);
+	if (child < 0) {
+		report_end(out, EXIT_REFUSED, false, &e);
+		return EXIT_REFUSED;
+	}
+	if (child > 0) {
+		close(*lock);
+		*lock = -1;
+		return report_relay(out, child);
+	}
 	if (a->verb == VERB_RECOVER)
 		res = switch_recover(m, so, &e);
 	else
@@ -172,7 +188,7 @@ int main(int argc, char **argv)
 	struct ss_config conf;
 	struct machine m;
 	struct authz az;
-	struct out out = { false };
+	struct out out = { .json = false, .relay = -1 };
 	int lock = -1, rc, r, rundir;
 
 	/* Rule 1: no argv[0], no service (CVE-2021-4034). */
@@ -232,7 +248,7 @@ int main(int argc, char **argv)
 		enum machine_fail mf = machine_load_real(&m, &conf, &e);
 		rc = machine_verdict(&m, mf, a.verb, &e);
 		if (rc == EXIT_OK)
-			rc = a.verb == VERB_STATUS ? status(&m) : run_verb(&a, &m, &az, &so, &out);
+			rc = a.verb == VERB_STATUS ? status(&m) : run_verb(&a, &m, &az, &so, &out, &lock);
 		machine_free(&m);
 	}
 	if (lock >= 0)

@@ -2,7 +2,10 @@
  * to make the helper lock (or create) a file of their choosing: the lock
  * lives in a root-only directory whose owner and mode are checked through
  * the open fd, and the lock file is opened O_NOFOLLOW relative to it
- * (doc/security.md rule 11; the seed's /tmp/vm.lock is what not to do). */
+ * (doc/security.md rule 11; the seed's /tmp/vm.lock is what not to do).
+ * Whatever sits there, the open MUST NOT block (O_NONBLOCK: a FIFO would
+ * otherwise hang the helper before it checks anything), and only a
+ * regular file of ours is locked. */
 #include "config.h"
 
 #include <errno.h>
@@ -29,9 +32,14 @@ static void on_alarm(int sig)
 
 int lock_take(int rundir_fd, int wait_s, struct ss_error *e)
 {
-	int fd = openat(rundir_fd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int fd = openat(rundir_fd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+	struct stat st;
 	if (fd < 0)
 		return ss_fail(e, -errno, RUN_DIR "/lock: %s", strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+		close(fd);
+		return ss_fail(e, -EPERM, RUN_DIR "/lock is not a regular file of root's: remove it");
+	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 		return fd;
 	if (errno != EWOULDBLOCK || wait_s <= 0) {

@@ -6,7 +6,10 @@
  * file owned by root and writable by root alone.  Its strings came from
  * PAM items, which the person at the greeter chose: each is checked
  * against a strict alphabet before it is written and again when it is
- * read, so none can carry a newline, a path or a shell word. */
+ * read, so none can carry a newline, a path or a shell word.  The module
+ * writes one only for a display whose X server is the display manager's
+ * own (xserver.c, rule 22), and the record names that server: it outlives
+ * neither the display manager process nor that X server (seat_alive). */
 #include "config.h"
 
 #include <errno.h>
@@ -71,9 +74,10 @@ int seat_format(const struct seat_login *s, char *buf, size_t len)
 {
 	int w = snprintf(buf, len,
 			 "# session-switch seat login: written by pam_session_switch.so; read by the helper\n"
-			 "user=%s\nuid=%u\ntty=%s\nservice=%s\ntime=%lld\npid=%ld\nstart=%llu\nmode=%s\n",
+			 "user=%s\nuid=%u\ntty=%s\nservice=%s\ntime=%lld\npid=%ld\nstart=%llu\nmode=%s\n"
+			 "xpid=%ld\nxstart=%llu\n",
 			 s->user, (unsigned)s->uid, s->tty, s->service, s->time, (long)s->pid, s->start,
-			 mode_str(s->mode));
+			 mode_str(s->mode), (long)s->xpid, s->xstart);
 	return w < 0 || (size_t)w >= len ? -ENOSPC : w;
 }
 
@@ -138,6 +142,16 @@ int seat_parse(const char *text, const char *name, struct seat_login *s, struct 
 			if (!mode_parse(val, &s->mode))
 				return BAD("%s:%d: mode must be host or vm", name, lineno);
 			bit = 128;
+		} else if (strcmp(line, "xpid") == 0) {
+			if (number(val, 1 << 22, &v) < 0 || v < 2)
+				return BAD("%s:%d: bad X server pid", name, lineno);
+			s->xpid = (pid_t)v;
+			bit = 256;
+		} else if (strcmp(line, "xstart") == 0) {
+			if (number(val, 1LL << 62, &v) < 0)
+				return BAD("%s:%d: bad X server start time", name, lineno);
+			s->xstart = (unsigned long long)v;
+			bit = 512;
 		} else {
 			return BAD("%s:%d: unknown key \"%s\"", name, lineno, line);
 		}
@@ -147,7 +161,7 @@ int seat_parse(const char *text, const char *name, struct seat_login *s, struct 
 	}
 	if (r < 0)
 		return r;
-	if (seen != 255)
+	if (seen != 1023)
 		return BAD("%s: incomplete", name);
 	return 0;
 }
@@ -230,8 +244,9 @@ int proc_start_time(const struct sysroot *sr, pid_t pid, unsigned long long *sta
 
 bool seat_alive(const struct sysroot *sr, const struct seat_login *s)
 {
-	unsigned long long start;
-	return proc_start_time(sr, s->pid, &start) == 0 && start == s->start;
+	unsigned long long start, xstart;
+	return proc_start_time(sr, s->pid, &start) == 0 && start == s->start &&
+	       proc_start_time(sr, s->xpid, &xstart) == 0 && xstart == s->xstart;
 }
 
 bool seat_may_autologin(const struct seat_login *s, bool auto_on, int window, long long now)

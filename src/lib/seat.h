@@ -2,8 +2,11 @@
  * pam_session_switch.so at open_session in RUN_DIR (doc/design.md, "The
  * login-screen flow").  It lets that user ask for a switch without the
  * group, names the only user the greeter may log in once after a switch,
- * and is believed only while the display manager process that opened it
- * is still the same process (pid and start time). */
+ * and is believed only while this login's session still runs: the process
+ * that opened it (the display manager's, where pam_open_session ran) and
+ * the X server that the module verified as the display manager's, each
+ * still the same process (pid and start time).  SLiM starts a new X server
+ * after every logout, so a record outlives neither. */
 #ifndef SS_SEAT_H
 #define SS_SEAT_H
 
@@ -26,6 +29,8 @@ struct seat_login {
 	pid_t pid;                  /* the display manager process that opened it */
 	unsigned long long start;   /* its start time (/proc/PID/stat field 22) */
 	enum mode mode;             /* the mode the journal gave when it opened */
+	pid_t xpid;                 /* the display's X server, verified at open_session */
+	unsigned long long xstart;  /* its start time */
 };
 
 /* A user name as useradd makes them: [A-Za-z0-9_][A-Za-z0-9._-]*, < 33. */
@@ -50,9 +55,10 @@ int seat_remove(int rundir, const struct seat_login *mine);
 
 /* Field 22 of /proc/PID/stat: when the process started, in clock ticks. */
 int proc_start_time(const struct sysroot *sr, pid_t pid, unsigned long long *start);
-/* The process that opened the record is still running: same pid, same
- * start time.  A display manager killed by a switch leaves a record that
- * authorises nobody. */
+/* This login's session still runs: the process that opened the record and
+ * the X server it was made on are both still running (same pid, same start
+ * time).  A display manager killed by a switch, or the X server that a
+ * logout ended, leaves a record that authorises nobody. */
 bool seat_alive(const struct sysroot *sr, const struct seat_login *s);
 
 /* The one-shot auto-login after a switch to vm that this seat user asked

@@ -152,6 +152,7 @@ int slimconf_autologin(const char *variant, const char *user, char **out, struct
 {
 	struct strbuf b = { 0 };
 	const char *p = variant;
+	bool login_cmd = false;
 
 	if (!seat_valid_user(user)) /* it becomes a slim.conf value: one plain word */
 		return ss_fail(e, -EINVAL, "\"%s\" is not a user name", user);
@@ -167,11 +168,22 @@ int slimconf_autologin(const char *variant, const char *user, char **out, struct
 			if (strncmp(k, *key, kl) == 0 && (k[kl] == ' ' || k[kl] == '\t' || k[kl] == '\n'))
 				skip = true;
 		}
-		if (!skip) {
+		if (!skip && strncmp(k, "login_cmd", 9) == 0 && (k[9] == ' ' || k[9] == '\t')) {
+			/* the session starts only on the display manager's own
+			 * X server (session-switch-xguard: doc/security.md rule 22) */
+			const char *v = k + 9;
+			while (*v == ' ' || *v == '\t')
+				v++;
+			strbuf_printf(&b, "login_cmd           " XGUARD_PATH " && ");
+			login_cmd = true;
+			put_line(&b, v, n - (size_t)(v - p));
+		} else if (!skip) {
 			put_line(&b, p, n);
 		}
 		p += n;
 	}
+	if (!login_cmd) /* SLiM's own default, guarded */
+		strbuf_printf(&b, "login_cmd           " XGUARD_PATH " && exec /bin/sh - ~/.xinitrc %%session\n");
 	strbuf_printf(&b, "default_user        %s\nauto_login          yes\n", user);
 	*out = strbuf_take(&b);
 	return *out ? 0 : ss_fail(e, -ENOMEM, "out of memory");

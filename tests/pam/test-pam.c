@@ -15,7 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,6 +34,9 @@
 #include <cmocka.h>
 
 static char root[512], confdir[600], rundir[600], seatfile[640], jdir[600], helper[600], helperlog[640];
+static char xdir[600];
+static pid_t xservers[8];
+static size_t nxservers;
 static char user[64];
 
 static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -69,6 +78,85 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+/* A stand-in for the display's X server: a process that listens on the
+ * abstract socket and/or the path socket of display 0 below xdir (the test
+ * build's X11_SOCKET_DIR), and waits to be killed.  SO_PEERCRED reports it,
+ * which is all the module asks of an X server. */
+enum { X_ABSTRACT = 1, X_PATH = 2 };
+static int x_listen(int which)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	socklen_t len = sizeof(sa);
+	size_t n = strlen(xdir);
+	if (fd < 0 || n + 4 >= sizeof(sa.sun_path) - 1)
+		return -1; /* a build tree too deep for a socket path */
+	char *at = sa.sun_path + (which == X_ABSTRACT);
+	memcpy(at, xdir, n);
+	memcpy(at + n, "/X0", 4);
+	if (which == X_ABSTRACT)
+		len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n + 3);
+	if (bind(fd, (struct sockaddr *)&sa, len) < 0 || listen(fd, 8) < 0)
+		return -1;
+	return fd;
+}
+
+/* Started by this process (as the display manager starts X), or, with
+ * orphan, by a child that exits at once: then not the display manager's.
+ * The server says its pid on the pipe once it listens. */
+static void x_start(int which, bool orphan)
+{
+	int ready[2];
+	pid_t server;
+	assert_int_equal(pipe(ready), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (orphan && fork() != 0)
+			_exit(0);
+		if (((which & X_ABSTRACT) && x_listen(X_ABSTRACT) < 0) || ((which & X_PATH) && x_listen(X_PATH) < 0))
+			_exit(1);
+		pid_t me = getpid();
+		if (write(ready[1], &me, sizeof(me)) != (ssize_t)sizeof(me))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &server, sizeof(server)), (ssize_t)sizeof(server));
+	close(ready[0]);
+	if (orphan)
+		waitpid(pid, NULL, 0);
+	xservers[nxservers++] = server;
+}
+
+/* Gone once its sockets are: an orphan is reaped by someone else, so
+ * its end is seen in /proc (gone, or a zombie, whose files are closed). */
+static void x_stop_all(void)
+{
+	for (size_t i = 0; i < nxservers; i++) {
+		char path[64], st[256] = "";
+		kill(xservers[i], SIGKILL);
+		waitpid(xservers[i], NULL, WNOHANG);
+		snprintf(path, sizeof(path), "/proc/%ld/stat", (long)xservers[i]);
+		for (int t = 0; t < 200; t++) {
+			FILE *f = fopen(path, "r");
+			if (!f)
+				break;
+			size_t n = fread(st, 1, sizeof(st) - 1, f);
+			fclose(f);
+			st[n] = '\0';
+			char *p = strrchr(st, ')');
+			if (p && p[1] == ' ' && p[2] == 'Z')
+				break;
+			usleep(10 * 1000);
+		}
+		waitpid(xservers[i], NULL, WNOHANG);
+	}
+	nxservers = 0;
+	sh("rm -rf '%s' && mkdir -p '%s'", xdir, xdir);
+}
+
 /* A fresh root: run dir, journal dir, a helper that records how it was
  * run, and a service stacking the module `required` before pam_permit. */
 static int setup(void **state)
@@ -86,11 +174,21 @@ static int setup(void **state)
 	snprintf(jdir, sizeof(jdir), "%s/lib/session-switch", root);
 	snprintf(helper, sizeof(helper), "%s/helper", root);
 	snprintf(helperlog, sizeof(helperlog), "%s/helper.log", root);
-	sh("rm -rf '%s' && mkdir -p '%s' '%s/run' '%s'", root, confdir, root, jdir);
+	snprintf(xdir, sizeof(xdir), "%s/x11", root);
+	sh("rm -rf '%s' && mkdir -p '%s' '%s/run' '%s' '%s'", root, confdir, root, jdir, xdir);
 	char text[4096];
 	snprintf(text, sizeof(text), "#!/bin/sh\n{ echo \"args: $*\"; env | sort | sed 's/^/env: /'; } >'%s.tmp'\n"
 		 "mv '%s.tmp' '%s'\n", helperlog, helperlog, helperlog);
 	put(helper, text, 0755);
+	/* the display manager's own X server, unless a case says otherwise */
+	x_start(X_ABSTRACT | X_PATH, false);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	x_stop_all();
 	return 0;
 }
 
@@ -333,6 +431,77 @@ static void planted_record_is_not_removed_or_trusted(void **state)
 	assert_string_equal(slurp(seatfile), text);
 }
 
+/* Rules 21 and 22: PAM_TTY=:0 proves nothing; the display's server must
+ * be this display manager's own.  No server at all (a user's greeter on
+ * nothing: no record) ... */
+static void no_x_server_no_seat_login(void **state)
+{
+	(void)state;
+	struct login l;
+
+	x_stop_all();
+	service("");
+	login_open(&l, user, ":0", PAM_SUCCESS);
+	assert_int_equal(access(seatfile, F_OK), -1);
+	login_close(&l);
+}
+
+/* ... a server the display manager did not start (a user's own Xvfb on
+ * :0, started while no X ran) ... */
+static void x_server_not_the_display_managers_no_seat_login(void **state)
+{
+	(void)state;
+	struct login l;
+
+	x_stop_all();
+	x_start(X_ABSTRACT | X_PATH, true);
+	service("");
+	login_open(&l, user, ":0.0", PAM_SUCCESS);
+	assert_int_equal(access(seatfile, F_OK), -1);
+	login_close(&l);
+}
+
+/* ... or two processes, one on each socket (a squatter on the abstract
+ * name beside the real server's path socket), or a symlink where the
+ * path socket should be: no record either. */
+static void x_sockets_of_two_servers_no_seat_login(void **state)
+{
+	(void)state;
+	struct login l;
+	char path[700];
+
+	x_stop_all();
+	x_start(X_ABSTRACT, true);
+	x_start(X_PATH, false);
+	service("");
+	login_open(&l, user, ":0", PAM_SUCCESS);
+	assert_int_equal(access(seatfile, F_OK), -1);
+	login_close(&l);
+	/* the abstract one alone is the display manager's: the path socket
+	 * is missing */
+	x_stop_all();
+	x_start(X_ABSTRACT, false);
+	login_open(&l, user, ":0", PAM_SUCCESS);
+	assert_int_equal(access(seatfile, F_OK), -1);
+	login_close(&l);
+	/* and a symlink in its place is never followed */
+	x_stop_all();
+	snprintf(path, sizeof(path), "%s/X0", xdir);
+	x_start(X_ABSTRACT, false);
+	char real[700];
+	snprintf(real, sizeof(real), "%s/real", xdir);
+	assert_int_equal(mkdir(real, 0755), 0);
+	snprintf(xdir + strlen(xdir), sizeof(xdir) - strlen(xdir), "/real");
+	x_start(X_PATH, false);
+	xdir[strlen(xdir) - 5] = '\0';
+	char target[720];
+	snprintf(target, sizeof(target), "%s/X0", real);
+	assert_int_equal(symlink(target, path), 0);
+	login_open(&l, user, ":0", PAM_SUCCESS);
+	assert_int_equal(access(seatfile, F_OK), -1);
+	login_close(&l);
+}
+
 /* Only the two pam_sm_* functions leave either build (module.map). */
 static void exports_only_pam_sm(void **state)
 {
@@ -361,15 +530,18 @@ static void exports_only_pam_sm(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(open_records_the_seat_login, setup),
-		cmocka_unit_test_setup(close_in_vm_mode_starts_the_switch_back, setup),
-		cmocka_unit_test_setup(close_after_a_return_by_other_means_does_nothing, setup),
-		cmocka_unit_test_setup(no_return_and_unknown_options, setup),
-		cmocka_unit_test_setup(not_a_seat_login, setup),
-		cmocka_unit_test_setup(odd_user_names, setup),
-		cmocka_unit_test_setup(missing_or_broken_helper, setup),
-		cmocka_unit_test_setup(unusable_run_directory, setup),
-		cmocka_unit_test_setup(planted_record_is_not_removed_or_trusted, setup),
+		cmocka_unit_test_setup_teardown(open_records_the_seat_login, setup, teardown),
+		cmocka_unit_test_setup_teardown(close_in_vm_mode_starts_the_switch_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(close_after_a_return_by_other_means_does_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(no_return_and_unknown_options, setup, teardown),
+		cmocka_unit_test_setup_teardown(not_a_seat_login, setup, teardown),
+		cmocka_unit_test_setup_teardown(odd_user_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(missing_or_broken_helper, setup, teardown),
+		cmocka_unit_test_setup_teardown(unusable_run_directory, setup, teardown),
+		cmocka_unit_test_setup_teardown(planted_record_is_not_removed_or_trusted, setup, teardown),
+		cmocka_unit_test_setup_teardown(no_x_server_no_seat_login, setup, teardown),
+		cmocka_unit_test_setup_teardown(x_server_not_the_display_managers_no_seat_login, setup, teardown),
+		cmocka_unit_test_setup_teardown(x_sockets_of_two_servers_no_seat_login, setup, teardown),
 		cmocka_unit_test(exports_only_pam_sm),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,7 +19,8 @@
 
 static struct seat_login sample(void)
 {
-	struct seat_login s = { .uid = 1101, .time = 1764050000, .pid = 4242, .start = 987654, .mode = MODE_HOST };
+	struct seat_login s = { .uid = 1101, .time = 1764050000, .pid = 4242, .start = 987654, .mode = MODE_HOST,
+				   .xpid = 4240, .xstart = 987600 };
 	snprintf(s.user, sizeof(s.user), "alice");
 	snprintf(s.tty, sizeof(s.tty), ":0.0");
 	snprintf(s.service, sizeof(s.service), "slim");
@@ -70,6 +71,8 @@ static void format_parse_round_trip(void **state)
 	assert_int_equal(back.pid, 4242);
 	assert_true(back.start == 987654);
 	assert_int_equal(back.mode, MODE_HOST);
+	assert_int_equal(back.xpid, 4240);
+	assert_true(back.xstart == 987600);
 }
 
 static void parse_refuses(void **state)
@@ -85,6 +88,8 @@ static void parse_refuses(void **state)
 		{ "user=a\nuid=1\ntty=:0\nservice=s\ntime=x\n", "seat:5: bad time" },
 		{ "user=a\nuid=1\ntty=:0\nservice=s\ntime=1\npid=1\n", "seat:6: bad pid" },
 		{ "user=a\nuid=1\ntty=:0\nservice=s\ntime=1\npid=2\nstart=1\nmode=mixed\n", "seat:8: mode must be host or vm" },
+		{ "user=a\nuid=1\ntty=:0\nservice=s\ntime=1\npid=2\nstart=1\nmode=host\n", "seat: incomplete" },
+		{ "user=a\nuid=1\ntty=:0\nservice=s\ntime=1\npid=2\nstart=1\nmode=host\nxpid=1\n", "seat:9: bad X server pid" },
 		{ "user=a\nuser=b\n", "seat:2: user given twice" },
 		{ "shell=/bin/sh\n", "seat:1: unknown key \"shell\"" },
 		{ "user\n", "seat:1: expected key=value" },
@@ -143,6 +148,16 @@ static void alive_only_while_the_same_process(void **state)
 	assert_int_equal(sysroot_open(&sr, NULL, &e), 0);
 	s.pid = getpid();
 	assert_int_equal(proc_start_time(&sr, s.pid, &s.start), 0);
+	/* the login's X server stands in as our parent */
+	s.xpid = getppid();
+	assert_int_equal(proc_start_time(&sr, s.xpid, &s.xstart), 0);
+	assert_true(seat_alive(&sr, &s));
+	s.xstart++; /* the login's X server ended (a logout), another runs with its pid */
+	assert_false(seat_alive(&sr, &s));
+	s.xstart--;
+	s.xpid = 4194303; /* no X server any more */
+	assert_false(seat_alive(&sr, &s));
+	s.xpid = getppid();
 	assert_true(seat_alive(&sr, &s));
 	s.start++; /* a new process with the same pid */
 	assert_false(seat_alive(&sr, &s));
@@ -170,7 +185,7 @@ static void login_keys(void **state)
 	struct ss_error e;
 
 	assert_int_equal(config_parse("/etc/session-switch.conf", "", &c, &e), 0);
-	assert_true(c.login_auto);
+	assert_false(c.login_auto);
 	assert_int_equal(c.login_window, 120);
 	assert_int_equal(config_parse("/etc/session-switch.conf", "[login]\nauto = no\nwindow = 30\n", &c, &e), 0);
 	assert_false(c.login_auto);
@@ -195,12 +210,18 @@ static void autologin_variant(void **state)
 			      "default_username_x  kept\n";
 	assert_int_equal(slimconf_autologin(variant, "alice", &out, &e), 0);
 	assert_contains(out, "one-shot auto-login of alice");
-	assert_contains(out, "login_cmd           exec /bin/bash -login /etc/X11/Xsession %session\n");
+	/* the session starts only once the guard has found the display
+	 * manager's own X server on the display (rule 22) */
+	assert_contains(out, "login_cmd           " XGUARD_PATH " && exec /bin/bash -login /etc/X11/Xsession %session\n");
 	assert_contains(out, "default_username_x  kept\n");
 	assert_contains(out, "default_user        alice\nauto_login          yes\n");
 	assert_null(strstr(out, "bob"));
 	assert_null(strstr(out, "auto_login   no"));
 	assert_null(strstr(out, "the slim.conf of vm mode")); /* one marker, not two */
+	free(out);
+	/* without a login_cmd of its own, SLiM's default, guarded */
+	assert_int_equal(slimconf_autologin("default_user bob\n", "alice", &out, &e), 0);
+	assert_contains(out, "login_cmd           " XGUARD_PATH " && exec /bin/sh - ~/.xinitrc %session\n");
 	free(out);
 	assert_int_equal(slimconf_autologin(variant, "alice\nauto_login yes", &out, &e), -EINVAL);
 	assert_int_equal(slimconf_autologin(variant, "-x", &out, &e), -EINVAL);
