@@ -31,7 +31,8 @@ static void usage(FILE *out)
 		"  setup [--dry-run|--undo]  write the Xorg and SLiM variants of each mode\n"
 		"  vm           hand the discrete GPU to vfio-pci (through the helper)\n"
 		"  host         give it back to its host drivers\n"
-		"  recover      finish or roll back a switch that was cut off\n"
+		"  recover [--boot]  finish or roll back a switch that was cut off\n"
+		"               (--boot: by the init system, before the display manager)\n"
 		"\n"
 		"Options:\n"
 		"  --sysroot DIR  read /sys, /proc, /etc, /boot, /lib/modules below DIR\n"
@@ -64,9 +65,9 @@ static int fail_json(bool json, int code, const char *msg)
 }
 
 /* The switch itself is the helper's: this process holds no privilege. */
-static int run_helper(const char *verb, const char *wait, bool json, bool detach)
+static int run_helper(const char *verb, const char *wait, bool json, bool detach, bool boot)
 {
-	char *argv[7];
+	char *argv[8];
 	int n = 0;
 
 	if (wait) {
@@ -85,6 +86,8 @@ static int run_helper(const char *verb, const char *wait, bool json, bool detach
 		argv[n++] = "--json";
 	if (detach)
 		argv[n++] = "--detach";
+	if (boot)
+		argv[n++] = "--boot";
 	argv[n] = NULL;
 	fflush(NULL);
 	execv(HELPER_PATH, argv);
@@ -108,7 +111,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sysroot = NULL, *config = NULL, *wait = NULL, *cmd;
-	bool json = false, dry_run = false, undo = false, detach = false;
+	bool json = false, dry_run = false, undo = false, detach = false, boot = false;
 	struct machine m;
 	struct ss_error err = { "" };
 	enum mode to = MODE_HOST;
@@ -137,6 +140,8 @@ int main(int argc, char **argv)
 		for (; optind < argc; optind++) {
 			if (strcmp(argv[optind], "--detach") == 0 && strcmp(cmd, "recover") != 0) {
 				detach = true;
+			} else if (strcmp(argv[optind], "--boot") == 0 && strcmp(cmd, "recover") == 0) {
+				boot = true;
 			} else if (strcmp(argv[optind], "--json") == 0) {
 				json = true;
 			} else if (strcmp(argv[optind], "--wait") == 0 && optind + 1 < argc) {
@@ -153,7 +158,7 @@ int main(int argc, char **argv)
 		}
 		if (detach && strcmp(cmd, "recover") == 0)
 			return fail_json(json, EXIT_USAGE, "--detach goes with vm or host");
-		return run_helper(cmd, wait, json, detach);
+		return run_helper(cmd, wait, json, detach, boot);
 	}
 	if (wait || detach)
 		return fail_json(json, EXIT_USAGE, wait ? "--wait goes with vm, host or recover" :

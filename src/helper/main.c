@@ -62,7 +62,7 @@ static const char *const verbs[] = { [VERB_VM] = "vm", [VERB_HOST] = "host", [VE
 
 struct args {
 	enum verb verb;
-	bool json, detach;
+	bool json, detach, boot;
 	int wait_s;
 };
 
@@ -84,6 +84,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 			a->json = true;
 		} else if (strcmp(argv[i], "--detach") == 0 && (a->verb == VERB_VM || a->verb == VERB_HOST)) {
 			a->detach = true;
+		} else if (strcmp(argv[i], "--boot") == 0 && a->verb == VERB_RECOVER) {
+			a->boot = true;
 		} else if (strcmp(argv[i], "--wait") == 0 && i + 1 < argc) {
 			v = strtol(argv[++i], &end, 10);
 			if (*end || end == argv[i] || v < 0 || v > 3600)
@@ -99,6 +101,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 static int usage(void)
 {
 	fprintf(stderr, "usage: session-switch-helper vm|host|recover|status [--wait SECONDS] [--json] [--detach]\n"
+			"       session-switch-helper recover --boot\n"
 			"(run through session-switch; see session-switch(1))\n");
 	return EXIT_USAGE;
 }
@@ -152,6 +155,7 @@ static int run_verb(const struct args *a, const struct machine *m, const struct 
 
 	so->progress = report_progress;
 	so->arg = out;
+	so->boot = a->boot;
 	out->root = &m->root;
 	if (a->detach)
 		so->before_change = report_detach;
@@ -184,7 +188,7 @@ int main(int argc, char **argv)
 	struct switch_opts so = { .ruid = getuid(), .write_timeout_ms = 20000, .wait_timeout_ms = 10000 };
 	gid_t rgid = getgid();
 	struct ss_error e = { "" };
-	struct args a = { VERB_VM, false, false, 0 };
+	struct args a = { VERB_VM, false, false, false, 0 };
 	struct ss_config conf;
 	struct machine m;
 	struct authz az;
@@ -202,6 +206,13 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &a) < 0)
 		return usage();
 	out.json = a.json;
+	/* Only the init system may roll back without bringing the display
+	 * manager back: anyone else would be left without a login screen. */
+	if (a.boot && so.ruid != 0) {
+		fprintf(stderr, "session-switch: recover --boot is for the init system, before the display manager; "
+				"run session-switch recover\n");
+		return EXIT_REFUSED;
+	}
 	if (geteuid() != 0) {
 		fprintf(stderr, "session-switch-helper: not running as root: it must be installed setuid root "
 				"(make install as root does that)\n");

@@ -358,6 +358,10 @@ static int undo_display_stop(struct ctx *c, const struct journal_step *r, struct
 {
 	int ret;
 
+	if (c->o->boot) {
+		audit(LOG_INFO, "recover at boot: the display manager is left to the init system");
+		return 1;
+	}
 	if (display_x_pid(&c->m->root, c->m->conf.display) > 0)
 		return 1;
 	ret = start_x(c, r->device, e);

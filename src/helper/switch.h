@@ -48,6 +48,10 @@ struct switch_opts {
 	/* The user of the seat login who asked (a checked name), to be logged
 	 * in once by the greeter on the new GPU; NULL for none. */
 	const char *login_user;
+	/* `recover --boot`: run by the init system before the display
+	 * manager, which that init system starts next; a rollback that started
+	 * it here would wait on a start job ordered after our own. */
+	bool boot;
 };
 
 enum switch_result switch_run(const struct machine *m, enum mode to, const struct switch_opts *o,

@@ -227,7 +227,7 @@ int proc_start_time(const struct sysroot *sr, pid_t pid, unsigned long long *sta
 		return (int)n;
 	/* comm may hold spaces and parentheses: fields start after the last ')' */
 	p = strrchr(buf, ')');
-	if (!p)
+	if (!p || p[1] != ' ') /* a ')' at the very end has no fields after it */
 		return -EINVAL;
 	p++;
 	/* after ')' come fields 3..; the start time is field 22 */

@@ -9,6 +9,10 @@
 #                                      cut at the display start (the login
 #                                      variant selected, X not yet up); /etc
 #                                      lives in the share too, as on a disk
+#   powerloss-phase.sh checkboot MODE  after cutdm: what the boot unit does,
+#                                      recover --boot, leaves the display
+#                                      manager to the init system, which
+#                                      then starts it on the right GPU
 . "$SRCDIR/lib.sh"
 mkdir -p "$OUT/state" /var/lib/session-switch
 mount --bind "$OUT/state" /var/lib/session-switch || { fail "cannot bind the state"; finish; }
@@ -45,6 +49,29 @@ checkdm)
 	assert_eq "X's GPU after recover" "$want" "$(x_gpu)"
 	# a greeter at all means SLiM read no auto-login: it asks
 	wait_greeter
+	pgrep -u alice >/dev/null && fail "alice was logged in after the power cut" || pass "nobody logged in"
+	/usr/local/sbin/ss-dm-ctl stop
+	;;
+checkboot)
+	persist_etc
+	install -m 755 "$SRCDIR/dm-ctl" /usr/local/sbin/ss-dm-ctl
+	assert_grep "^state=pending" /var/lib/session-switch/journal
+	$SS recover --boot; assert_eq "recover --boot: exit" 0 $?
+	assert_eq "mode after recover --boot" "$2" "$($SS --json status | jq -r .mode)"
+	assert_grep "^state=done" /var/lib/session-switch/journal
+	assert_eq "slim.conf after recover --boot" "slim.conf.$2" "$(readlink /etc/slim.conf)"
+	assert_no_file /etc/slim.conf.vm.login
+	if pgrep -x slim >/dev/null || pgrep -x Xorg >/dev/null; then
+		fail "recover --boot started the display manager"
+	else
+		pass "recover --boot left the display manager to the init system"
+	fi
+	# the init system starts it next, as it would after the unit
+	/usr/local/sbin/ss-dm-ctl start
+	wait_for_file /tmp/.X11-unix/X0 60
+	want=$GPU; [ "$2" = vm ] && want=$IGPU
+	wait_greeter
+	assert_eq "X's GPU once the init system started SLiM" "$want" "$(x_gpu)"
 	pgrep -u alice >/dev/null && fail "alice was logged in after the power cut" || pass "nobody logged in"
 	/usr/local/sbin/ss-dm-ctl stop
 	;;

@@ -26,9 +26,11 @@ boot check vm || failed=1
 # host->vm cut before X starts on the iGPU, with the login variant
 # selected; vm->host cut before X starts on the dGPU.
 rm -rf "$out/state" "$out/state-etc"
+# The first is repaired as the boot unit does it (recover --boot, then the
+# init system starts SLiM), the second by a plain recover.
 boot cutdm vm; rc=$?
 [ $rc -eq 125 ] || { echo "FAIL: the power cut did not happen (exit $rc)"; failed=1; }
-boot checkdm host || failed=1
+boot checkboot host || failed=1
 rm -rf "$out/state" "$out/state-etc"
 boot cutdm host vm; rc=$?
 [ $rc -eq 125 ] || { echo "FAIL: the power cut did not happen (exit $rc)"; failed=1; }
