@@ -58,9 +58,10 @@ static int write_once(int dirfd, const char *rel, const char *value)
 	return r;
 }
 
+
 /* The write runs in a child so that a write stuck in the kernel leaves the
  * child in D state, not us.  The child reports -errno as its exit status. */
-static int write_guarded(struct pciop *op, int dirfd, const char *rel, const char *value)
+int sysfs_write_guarded(int dirfd, const char *rel, const char *value, int timeout_ms)
 {
 	int status, r;
 	pid_t pid;
@@ -72,12 +73,17 @@ static int write_guarded(struct pciop *op, int dirfd, const char *rel, const cha
 		r = write_once(dirfd, rel, value);
 		_exit(r < 0 ? (-r & 0xff) : 0);
 	}
-	r = child_wait(pid, op->timeout_ms, &status);
+	r = child_wait(pid, timeout_ms, &status);
 	if (r < 0)
 		return r;
 	if (WIFEXITED(status))
 		return -WEXITSTATUS(status);
 	return -EINTR;
+}
+
+static int write_guarded(struct pciop *op, int dirfd, const char *rel, const char *value)
+{
+	return sysfs_write_guarded(dirfd, rel, value, op->timeout_ms);
 }
 
 static int dev_dir(struct pciop *op, const char *dev, struct ss_error *e)

@@ -24,6 +24,10 @@ enum kopt kernel_option(const struct kernel_info *k, const char *name);
 /* module: the name as in /sys/module ("vfio_pci"); file: "vfio-pci". */
 enum kmod kernel_module(const struct sysroot *sr, const struct kernel_info *k, const char *module,
 			const char *file);
+/* Is there a module file `file` for the running kernel (modules.builtin,
+ * modules.dep), whether or not it is loaded: KMOD_BUILTIN, KMOD_LOADABLE
+ * or KMOD_MISSING. */
+enum kmod kernel_module_file(const struct sysroot *sr, const struct kernel_info *k, const char *file);
 const char *kopt_str(enum kopt o);
 const char *kmod_str(enum kmod m);
 

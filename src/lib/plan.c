@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "wayback.h"
 
 const char *step_kind_str(enum step_kind k)
 {
@@ -75,6 +76,8 @@ static void preflight(const struct machine *m, struct plan *p)
 		CHECK("viable", CHECK_OK, NULL, "every device sharing the IOMMU group(s) is passed through, a bridge, or unbound");
 	else
 		CHECK("viable", CHECK_FAIL, "see the reasons; session-switch groups lists the groups", "%s", reasons);
+	if (p->to == MODE_VM)
+		wayback_checks(m, p->checks, &p->nchecks, PLAN_MAX_CHECKS);
 }
 
 void plan_build(const struct machine *m, enum mode to, struct plan *p)
