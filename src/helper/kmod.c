@@ -19,6 +19,7 @@
 
 #include "conf.h"
 #include "kmod.h"
+#include "pciop.h"
 #include "spawn.h"
 
 bool kmod_loaded(const struct sysroot *sr, const char *name)
@@ -46,6 +47,7 @@ int kmod_unload(const struct sysroot *sr, const char *name, int timeout_ms, stru
 	if (pid == 0) {
 		/* O_NONBLOCK: refuse at once while the module is in use rather
 		 * than wait for its users, as rmmod does. */
+		child_keep_only(-1);
 		long rc = syscall(SYS_delete_module, name, O_NONBLOCK);
 		_exit(rc == 0 ? 0 : (errno & 0xff));
 	}

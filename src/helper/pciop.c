@@ -61,6 +61,23 @@ static int write_once(int dirfd, const char *rel, const char *value)
 
 /* The write runs in a child so that a write stuck in the kernel leaves the
  * child in D state, not us.  The child reports -errno as its exit status. */
+void child_keep_only(int keep)
+{
+	/* A child stuck in the kernel keeps what it holds until the reboot:
+	 * the switch lock above all, which would then refuse every later
+	 * helper (recover too) as "busy"; and the caller's stdio, which a
+	 * shell's $(...) would wait on for ever. */
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, 0), dup2(null, 1), dup2(null, 2);
+		if (null > 2)
+			close(null);
+	}
+	if (keep > 3)
+		close_range(3, (unsigned)keep - 1, 0);
+	close_range((unsigned)(keep >= 3 ? keep + 1 : 3), ~0U, 0);
+}
+
 int sysfs_write_guarded(int dirfd, const char *rel, const char *value, int timeout_ms)
 {
 	int status, r;
@@ -70,6 +87,7 @@ int sysfs_write_guarded(int dirfd, const char *rel, const char *value, int timeo
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
+		child_keep_only(dirfd);
 		r = write_once(dirfd, rel, value);
 		_exit(r < 0 ? (-r & 0xff) : 0);
 	}

@@ -33,6 +33,9 @@ int pciop_unbind(struct pciop *op, const char *dev, struct ss_error *e);
 int pciop_probe(struct pciop *op, const char *dev, struct ss_error *e);
 int pciop_remove(struct pciop *op, const char *dev, struct ss_error *e);
 int pciop_rescan(struct pciop *op, struct ss_error *e);
+/* In a child that may never come back from the kernel: close every fd
+ * above 2 but keep. */
+void child_keep_only(int keep);
 /* One write of value to dirfd/rel in a child with a deadline: 0, -errno,
  * or -ETIMEDOUT when the kernel did not return (the child is left stuck
  * there, not us).  The one way the helper writes to sysfs. */
