@@ -12,12 +12,6 @@
 #include "drvdata.h"
 #include "kvlines.h"
 
-#ifndef DRIVERS_DATADIR
-#define DRIVERS_DATADIR "/usr/share/session-switch/drivers"
-#endif
-#ifndef DRIVERS_CONFDIR
-#define DRIVERS_CONFDIR "/etc/session-switch/drivers"
-#endif
 #define DRVDATA_FILE_MAX (16 * 1024)
 
 static char *trim(char *s)

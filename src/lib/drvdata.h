@@ -16,6 +16,13 @@
 #include "pciaddr.h"
 #include "sysroot.h"
 
+#ifndef DRIVERS_DATADIR /* both set by configure's directories (Makefile.am) */
+#define DRIVERS_DATADIR "/usr/share/session-switch/drivers"
+#endif
+#ifndef DRIVERS_CONFDIR
+#define DRIVERS_CONFDIR "/etc/session-switch/drivers"
+#endif
+
 #define DRVDATA_MAX 8
 #define DRVDATA_PATH 128
 

@@ -69,18 +69,19 @@ static void the_local_file_overrides_key_by_key(void **state)
 	struct ss_error e;
 
 	sysroot_open(&sr, scratch_new("drvdata"), &e);
-	scratch_mkdir_p("usr/share/session-switch/drivers");
-	scratch_mkdir_p("etc/session-switch/drivers");
-	scratch_put("usr/share/session-switch/drivers/nvidia.conf",
+	/* the directories configure chose, below the scratch root */
+	scratch_mkdir_p(DRIVERS_DATADIR + 1);
+	scratch_mkdir_p(DRIVERS_CONFDIR + 1);
+	scratch_put(DRIVERS_DATADIR "/nvidia.conf" + 1,
 		    "modules = nvidia_drm nvidia\nservices = nvidia-persistenced\nnodes = /dev/nvidia%m\n");
-	scratch_put("etc/session-switch/drivers/nvidia.conf",
+	scratch_put(DRIVERS_CONFDIR "/nvidia.conf" + 1,
 		    "services = nvidia-persistenced nvidia-powerd\npersistence = /sys/module/nvidia/parameters/p\n");
 	assert_int_equal(drvdata_load(&sr, "nvidia", false, &d, &e), 0);
 	assert_true(d.found);
 	assert_int_equal(d.nmodules, 2);
 	assert_int_equal(d.nservices, 2);
 	assert_string_equal(d.persistence, "/sys/module/nvidia/parameters/p");
-	assert_contains(d.from, "etc/session-switch/drivers/nvidia.conf");
+	assert_contains(d.from, DRIVERS_CONFDIR "/nvidia.conf");
 	/* the helper trusts only root's files: these are the test user's */
 	if (geteuid() != 0) {
 		assert_int_equal(drvdata_load(&sr, "nvidia", true, &d, &e), -EPERM);
