@@ -58,9 +58,27 @@ static int write_once(int dirfd, const char *rel, const char *value)
 	return r;
 }
 
+
 /* The write runs in a child so that a write stuck in the kernel leaves the
  * child in D state, not us.  The child reports -errno as its exit status. */
-static int write_guarded(struct pciop *op, int dirfd, const char *rel, const char *value)
+void child_keep_only(int keep)
+{
+	/* A child stuck in the kernel keeps what it holds until the reboot:
+	 * the switch lock above all, which would then refuse every later
+	 * helper (recover too) as "busy"; and the caller's stdio, which a
+	 * shell's $(...) would wait on for ever. */
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, 0), dup2(null, 1), dup2(null, 2);
+		if (null > 2)
+			close(null);
+	}
+	if (keep > 3)
+		close_range(3, (unsigned)keep - 1, 0);
+	close_range((unsigned)(keep >= 3 ? keep + 1 : 3), ~0U, 0);
+}
+
+int sysfs_write_guarded(int dirfd, const char *rel, const char *value, int timeout_ms)
 {
 	int status, r;
 	pid_t pid;
@@ -69,15 +87,21 @@ static int write_guarded(struct pciop *op, int dirfd, const char *rel, const cha
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
+		child_keep_only(dirfd);
 		r = write_once(dirfd, rel, value);
 		_exit(r < 0 ? (-r & 0xff) : 0);
 	}
-	r = child_wait(pid, op->timeout_ms, &status);
+	r = child_wait(pid, timeout_ms, &status);
 	if (r < 0)
 		return r;
 	if (WIFEXITED(status))
 		return -WEXITSTATUS(status);
 	return -EINTR;
+}
+
+static int write_guarded(struct pciop *op, int dirfd, const char *rel, const char *value)
+{
+	return sysfs_write_guarded(dirfd, rel, value, op->timeout_ms);
 }
 
 static int dev_dir(struct pciop *op, const char *dev, struct ss_error *e)

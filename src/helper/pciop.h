@@ -33,6 +33,13 @@ int pciop_unbind(struct pciop *op, const char *dev, struct ss_error *e);
 int pciop_probe(struct pciop *op, const char *dev, struct ss_error *e);
 int pciop_remove(struct pciop *op, const char *dev, struct ss_error *e);
 int pciop_rescan(struct pciop *op, struct ss_error *e);
+/* In a child that may never come back from the kernel: close every fd
+ * above 2 but keep. */
+void child_keep_only(int keep);
+/* One write of value to dirfd/rel in a child with a deadline: 0, -errno,
+ * or -ETIMEDOUT when the kernel did not return (the child is left stuck
+ * there, not us).  The one way the helper writes to sysfs. */
+int sysfs_write_guarded(int dirfd, const char *rel, const char *value, int timeout_ms);
 /* The driver bound now ("" if none), read back from the driver link. */
 int pciop_driver(struct pciop *op, const char *dev, char *out, size_t len);
 bool pciop_present(struct pciop *op, const char *dev);

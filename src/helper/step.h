@@ -40,6 +40,9 @@ struct step_type {
 	int (*verify)(struct ctx *c, const struct journal_step *r, struct ss_error *e); /* NULL: run checks itself */
 	int (*undo)(struct ctx *c, const struct journal_step *r, struct ss_error *e);   /* NULL: nothing to undo */
 	const char *undo_action; /* progress during a rollback */
+	/* its -ETIMEDOUT means the kernel never returned from a write (a
+	 * driver's remove waiting forever): nothing more may be written */
+	bool watchdog;
 };
 
 struct ctx {
@@ -57,6 +60,7 @@ struct ctx {
 	char restored[SS_MAX_FUNCS][PCI_ADDR_LEN];
 	size_t nrestored;
 	char warning[512];         /* rollback: what did not come back, though nothing is half-done */
+	char stuck[256];           /* what never returned: the switch stops there, left for recover */
 	long journal_ms;           /* time spent writing the journal */
 	int journal_writes;
 };
@@ -66,11 +70,15 @@ const struct step_type *step_type_find(const char *name);
 
 extern const struct step_type step_modprobe, step_remove, step_rescan, step_wait_device, step_override,
 	step_unbind, step_probe, step_wait_driver, step_display_stop, step_variant, step_drm_probe,
-	step_display_start, step_login_once, step_cards;
+	step_display_start, step_login_once, step_cards, step_service_stop, step_service_start, step_holders,
+	step_console_unbind, step_console_bind, step_fb_unbind, step_fb_bind, step_module_unload,
+	step_module_load;
 
 /* Refuse (-EBUSY, the holders named) while a process other than
- * exclude_pid holds a node of the card that a switch to `to` takes away. */
-int switch_check_holders(struct ctx *c, enum mode to, int exclude_pid, struct ss_error *e);
+ * exclude_pid holds a node of the card that a switch to `to` takes away;
+ * with spare_services, the configured services' own processes are left
+ * to their service_stop rows. */
+int switch_check_holders(struct ctx *c, enum mode to, int exclude_pid, bool spare_services, struct ss_error *e);
 
 /* The GPU X runs on in mode m: the host GPU in vm mode, the card in host mode. */
 struct pci_addr step_mode_gpu(const struct ctx *c, enum mode m);

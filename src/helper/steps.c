@@ -16,9 +16,12 @@
 #include <syslog.h>
 
 #include "audit.h"
+#include "console.h"
 #include "display.h"
 #include "drm_probe.h"
 #include "holders.h"
+#include "kmod.h"
+#include "service.h"
 #include "spawn.h"
 #include "step.h"
 #include "variant.h"
@@ -330,7 +333,7 @@ static int run_display_stop(struct ctx *c, const struct journal_step *r, struct 
 
 	(void)r;
 	if (ret == 0)
-		ret = switch_check_holders(c, c->j.to, 0, e);
+		ret = switch_check_holders(c, c->j.to, 0, true, e);
 	audit(ret ? LOG_ERR : LOG_INFO, "display manager stop: %s", ret ? e->msg : "ok");
 	return ret;
 }
@@ -442,34 +445,123 @@ static int run_cards(struct ctx *c, const struct journal_step *r, struct ss_erro
 	return ret;
 }
 
+/* --- what holds the driver: services, the console, the module stack ------- */
+
+/* A service row names the service as the journal does; what runs it
+ * (its init system, a command's path) is the configuration's. */
+static int service(struct ctx *c, const char *jname, bool start, struct ss_error *e)
+{
+	const struct service *s = config_service_find(&c->m->conf, jname);
+	int ret;
+
+	if (!s)
+		return ss_fail(e, -ENOENT, "service %s is not in [host] services of " SS_DEFAULT_CONFIG " any more: "
+			       "%s it yourself", jname, start ? "start" : "stop");
+	ret = service_run(s->kind, s->name, start, c->o->wait_timeout_ms * 3, e);
+	audit(ret ? LOG_ERR : LOG_INFO, "service %s %s: %s", jname, start ? "start" : "stop", ret ? e->msg : "ok");
+	return ret;
+}
+
+static int run_service_stop(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	return service(c, r->value, false, e);
+}
+
+static int run_service_start(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	return service(c, r->value, true, e);
+}
+
+/* Once the services are stopped, nobody is spared: a process that only
+ * bore a service's name, or a service that left a child behind, is
+ * refused like any other holder. */
+static int run_holders(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	(void)r;
+	return switch_check_holders(c, c->j.to, 0, false, e);
+}
+
+static int run_console_unbind(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	return console_vt(&c->m->root, r->value, false, c->o->write_timeout_ms, e);
+}
+
+static int run_console_bind(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	return console_vt(&c->m->root, r->value, true, c->o->write_timeout_ms, e);
+}
+
+static int run_fb_unbind(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	return console_fw(&c->m->root, r->value, false, c->o->write_timeout_ms, e);
+}
+
+static int run_fb_bind(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	return console_fw(&c->m->root, r->value, true, c->o->write_timeout_ms, e);
+}
+
+static int run_module_unload(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	int ret = kmod_unload(&c->m->root, r->value, c->o->write_timeout_ms, e);
+	audit(ret ? LOG_ERR : LOG_INFO, "module %s unload: %s", r->value, ret ? e->msg : "ok");
+	return ret;
+}
+
+static int run_module_load(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	int ret = kmod_load(&c->m->root, r->value, c->o->wait_timeout_ms, e);
+	audit(ret ? LOG_ERR : LOG_INFO, "module %s load: %s", r->value, ret ? e->msg : "ok");
+	return ret;
+}
+
 /* --- the table of kinds ----------------------------------------------------- */
 
-#define DEVICE_ROW(v, n, run, ver) \
-	const struct step_type v = { n, "device", n, run, ver, undo_restore, "restore" }
-DEVICE_ROW(step_override, "driver_override", run_override, NULL);
-DEVICE_ROW(step_unbind, "unbind", run_unbind, NULL);
-DEVICE_ROW(step_probe, "drivers_probe", run_probe, NULL);
-DEVICE_ROW(step_wait_driver, "wait_driver", run_wait_driver, verify_wait_driver);
-const struct step_type step_modprobe = { "modprobe", "device", "modprobe", run_modprobe, NULL, NULL, NULL };
-const struct step_type step_remove = { "remove", "device", "remove", run_remove, NULL, undo_rescan, "restore" };
-const struct step_type step_rescan = { "rescan", "device", "rescan", run_rescan, NULL, undo_rescan, "restore" };
+#define DEVICE_ROW(v, n, run, ver, wd) \
+	const struct step_type v = { n, "device", n, run, ver, undo_restore, "restore", wd }
+DEVICE_ROW(step_override, "driver_override", run_override, NULL, true);
+DEVICE_ROW(step_unbind, "unbind", run_unbind, NULL, true);
+DEVICE_ROW(step_probe, "drivers_probe", run_probe, NULL, true);
+DEVICE_ROW(step_wait_driver, "wait_driver", run_wait_driver, verify_wait_driver, false);
+const struct step_type step_modprobe = { "modprobe", "device", "modprobe", run_modprobe, NULL, NULL, NULL, false };
+const struct step_type step_remove = { "remove", "device", "remove", run_remove, NULL, undo_rescan, "restore", true };
+const struct step_type step_rescan = { "rescan", "device", "rescan", run_rescan, NULL, undo_rescan, "restore", true };
 const struct step_type step_wait_device = { "wait_device", "device", "wait_device", run_wait_device, NULL, NULL,
-					    NULL };
+					    NULL, false };
 const struct step_type step_display_stop = { "display_stop", "display", "stop", run_display_stop, NULL,
-					     undo_display_stop, "display_start" };
+					     undo_display_stop, "display_start", false };
 const struct step_type step_variant = { "variant", "display", "variant", run_variant, NULL, undo_variant,
-					"variant" };
-const struct step_type step_drm_probe = { "drm_probe", "display", "drm_probe", run_drm_probe, NULL, NULL, NULL };
+					"variant", false };
+const struct step_type step_drm_probe = { "drm_probe", "display", "drm_probe", run_drm_probe, NULL, NULL, NULL, false };
 const struct step_type step_display_start = { "display_start", "display", "start", run_display_start, NULL,
-					      undo_display_start, "display_stop" };
+					      undo_display_start, "display_stop", false };
 const struct step_type step_login_once = { "login_once", "display", "login_once", run_login_once, NULL, NULL,
-					   NULL };
-const struct step_type step_cards = { "cards", "verify", "cards", run_cards, NULL, NULL, NULL };
+					   NULL, false };
+const struct step_type step_cards = { "cards", "verify", "cards", run_cards, NULL, NULL, NULL, false };
+const struct step_type step_service_stop = { "service_stop", "service", "stop", run_service_stop, NULL,
+					     run_service_start, "start", false };
+const struct step_type step_service_start = { "service_start", "service", "start", run_service_start, NULL,
+					      run_service_stop, "stop", false };
+const struct step_type step_holders = { "holders", "service", "holders", run_holders, NULL, NULL, NULL, false };
+const struct step_type step_console_unbind = { "console_unbind", "console", "unbind", run_console_unbind, NULL,
+					       run_console_bind, "bind", true };
+const struct step_type step_console_bind = { "console_bind", "console", "bind", run_console_bind, NULL,
+					     run_console_unbind, "unbind", true };
+const struct step_type step_fb_unbind = { "fb_unbind", "console", "fb_unbind", run_fb_unbind, NULL, run_fb_bind,
+					  "fb_bind", true };
+const struct step_type step_fb_bind = { "fb_bind", "console", "fb_bind", run_fb_bind, NULL, run_fb_unbind,
+					"fb_unbind", true };
+const struct step_type step_module_unload = { "module_unload", "device", "module_unload", run_module_unload, NULL,
+					      run_module_load, "module_load", true };
+const struct step_type step_module_load = { "module_load", "device", "module_load", run_module_load, NULL,
+					    run_module_unload, "module_unload", true };
 
 static const struct step_type *const kinds[] = {
 	&step_modprobe,    &step_remove,       &step_rescan,   &step_wait_device, &step_override,
 	&step_unbind,      &step_probe,        &step_wait_driver, &step_display_stop, &step_variant,
-	&step_drm_probe,   &step_display_start, &step_login_once, &step_cards,
+	&step_drm_probe,   &step_display_start, &step_login_once, &step_cards, &step_service_stop,
+	&step_service_start, &step_holders, &step_console_unbind, &step_console_bind, &step_fb_unbind,
+	&step_fb_bind, &step_module_unload, &step_module_load,
 };
 
 const struct step_type *step_type_find(const char *name)

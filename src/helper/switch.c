@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "console.h"
 #include "display.h"
 #include "holders.h"
 #include "step.h"
@@ -38,54 +39,10 @@ void step_report(struct ctx *c, const char *phase, const char *action, const cha
 
 /* --- preflight: who holds the card ------------------------------------------ */
 
-int switch_check_holders(struct ctx *c, enum mode to, int exclude_pid, struct ss_error *e)
+int switch_check_holders(struct ctx *c, enum mode to, int exclude_pid, bool spare_services, struct ss_error *e)
 {
-	const struct target *t = &c->m->target;
-	char store[SS_MAX_FUNCS * 6][48], list[768] = "";
-	const char *prefixes[SS_MAX_FUNCS * 6 + 1];
-	struct holder h[HOLDERS_MAX];
-	size_t n = 0, used = 0;
-	int found, kept = 0;
-
-	for (size_t i = 0; i < t->n; i++) {
-		const struct pci_dev *d = pci_find(&c->m->devs, &t->fn[i].addr);
-		if (to == MODE_VM) {
-			if (d->drm_card[0])
-				snprintf(store[n++], 48, "/dev/dri/%s", d->drm_card);
-			if (d->drm_render[0])
-				snprintf(store[n++], 48, "/dev/dri/%s", d->drm_render);
-			if (d->sound_card[0]) {
-				const char *num = d->sound_card + 4; /* "card1" -> "1" */
-				snprintf(store[n++], 48, "/dev/snd/controlC%s", num);
-				snprintf(store[n++], 48, "/dev/snd/pcmC%sD", num);
-				snprintf(store[n++], 48, "/dev/snd/hwC%sD", num);
-			}
-		} else if (d->iommu_group >= 0 && strcmp(d->driver, VFIO_DRIVER) == 0) {
-			snprintf(store[n++], 48, "/dev/vfio/%d", d->iommu_group);
-		}
-	}
-	for (size_t i = 0; i < n; i++)
-		prefixes[i] = store[i];
-	/* NVIDIA's proprietary driver has its own nodes beside DRM's; they
-	 * exist only where it is loaded, and only for the discrete card. */
-	if (to == MODE_VM)
-		prefixes[n++] = "/dev/nvidia";
-	found = holders_scan(&c->m->root, prefixes, n, h, HOLDERS_MAX);
-	for (int i = 0; i < found; i++) /* the X server is stopped by the switch itself */
-		if (h[i].pid != exclude_pid)
-			h[kept++] = h[i];
-	for (int i = 0; i < kept; i++) {
-		char comm[32];
-		audit_clean(h[i].comm, comm, sizeof(comm));
-		int w = snprintf(list + used, sizeof(list) - used, "%s%s (pid %d) has %s open", i ? "; " : "", comm,
-				 (int)h[i].pid, h[i].node);
-		if (w > 0 && (size_t)w < sizeof(list) - used)
-			used += (size_t)w;
-	}
-	if (kept <= 0)
-		return 0;
-	return ss_fail(e, -EBUSY, "the devices are in use: %s. Close those programs (session-switch never "
-		       "kills them) and try again", list);
+	struct holders_opts ho = { to, exclude_pid, spare_services, c->o->wait_timeout_ms };
+	return holders_check(c->m, &ho, e);
 }
 
 /* --- the table ------------------------------------------------------------------- */
@@ -108,13 +65,36 @@ static const struct step_type *const device_kinds[] = {
 	[STEP_PROBE] = &step_probe,       [STEP_WAIT_DRIVER] = &step_wait_driver,
 };
 
+/* What the last switch to vm did to the console, from its journal: the
+ * way back binds exactly that again (the card's framebuffer is gone in vm
+ * mode, so it cannot be detected then). */
+static void console_rows_back(struct ctx *c)
+{
+	const struct journal *old = &c->m->journal;
+
+	if (c->m->journal_err || old->to != MODE_VM)
+		return;
+	for (size_t i = old->nsteps; i-- > 0;) {
+		if (strcmp(old->step[i].name, step_fb_unbind.name) == 0)
+			add_row(c, &step_fb_bind, NULL, old->step[i].value);
+		else if (strcmp(old->step[i].name, step_console_unbind.name) == 0)
+			add_row(c, &step_console_bind, NULL, old->step[i].value);
+	}
+}
+
 /* The rows of a switch to `to`, in order: X stops before anything moves
- * under it; the devices move as the plan says; the variant is selected; the
- * new GPU is probed and X starts on it; the one-shot login is withdrawn;
- * on the way back, the cards the host drivers make are waited for. */
+ * under it; then what holds the driver (doc/design.md step 4): the
+ * services, checked gone, and the framebuffer console; the module stack
+ * where [host] unload says so; the devices move as the plan says; on the
+ * way back the modules, the console and the services come back in
+ * reverse; the variant is selected; the new GPU is probed and X starts on
+ * it; the one-shot login is withdrawn; on the way back, the cards the host
+ * drivers make are waited for.  The rows come from the configuration and
+ * from sysfs, never from a driver's name in code. */
 static void table_build(struct ctx *c, const struct plan *p, enum mode to, const char *login)
 {
-	bool dm = display_managed(&c->m->conf);
+	const struct ss_config *conf = &c->m->conf;
+	bool dm = display_managed(conf);
 	char from_gpu[PCI_ADDR_LEN], to_gpu[PCI_ADDR_LEN];
 	struct pci_addr g;
 
@@ -124,8 +104,29 @@ static void table_build(struct ctx *c, const struct plan *p, enum mode to, const
 	pci_addr_format(&g, to_gpu);
 	if (dm)
 		add_row(c, &step_display_stop, from_gpu, NULL);
+	if (to == MODE_VM) {
+		struct console_found cf;
+		for (size_t i = 0; i < conf->nservices; i++)
+			add_row(c, &step_service_stop, NULL, config_service_jname(&conf->services[i]));
+		if (conf->nservices)
+			add_row(c, &step_holders, NULL, NULL);
+		console_detect(c->m, &cf);
+		for (size_t i = 0; i < cf.nvt; i++)
+			add_row(c, &step_console_unbind, NULL, cf.vt[i]);
+		for (size_t i = 0; i < cf.nfw; i++)
+			add_row(c, &step_fb_unbind, NULL, cf.fw[i]);
+		for (size_t i = 0; i < conf->nunload; i++)
+			add_row(c, &step_module_unload, NULL, conf->unload[i]);
+	}
 	for (size_t i = 0; i < p->n; i++)
 		add_row(c, device_kinds[p->steps[i].kind], p->steps[i].device, p->steps[i].value);
+	if (to == MODE_HOST) {
+		for (size_t i = conf->nunload; i-- > 0;)
+			add_row(c, &step_module_load, NULL, conf->unload[i]);
+		console_rows_back(c);
+		for (size_t i = conf->nservices; i-- > 0;)
+			add_row(c, &step_service_start, NULL, config_service_jname(&conf->services[i]));
+	}
 	add_row(c, &step_variant, NULL, login);
 	if (dm) {
 		add_row(c, &step_drm_probe, to_gpu, NULL);
@@ -232,7 +233,8 @@ static bool journal_needed(const struct ctx *c, size_t i)
 	if (!c->kind[i]->undo)
 		return false;
 	for (size_t k = 0; k < i; k++)
-		if (c->kind[k]->undo == c->kind[i]->undo && strcmp(c->j.step[k].device, c->j.step[i].device) == 0)
+		if (c->kind[k]->undo == c->kind[i]->undo && strcmp(c->j.step[k].device, c->j.step[i].device) == 0 &&
+		    (c->j.step[i].device[0] || strcmp(c->j.step[k].value, c->j.step[i].value) == 0))
 			return false;
 	return true;
 }
@@ -257,6 +259,12 @@ static int run_row(struct ctx *c, size_t i, struct ss_error *e)
 		pciop_driver(&c->op, row->device, before, sizeof(before));
 	if (r == 0)
 		r = t->run(c, row, e);
+	if (r == -ETIMEDOUT && t->watchdog) {
+		snprintf(c->stuck, sizeof(c->stuck), "step %zu (%s%s%s%s%s)", i + 1, t->name, row->device[0] ? " " : "",
+			 row->device, row->value[0] ? " " : "", row->value);
+		c->j.stuck = (int)i + 1;
+		journal_boot_id(&c->m->root, c->j.stuck_boot, sizeof(c->j.stuck_boot));
+	}
 	if (r >= 0 && t->verify)
 		r = t->verify(c, row, e);
 	if (dev)
@@ -335,12 +343,34 @@ static enum switch_result commit(struct ctx *c, long t0, struct ss_error *e)
 	return SWITCH_OK;
 }
 
+/* A write that never returned (doc/design.md step 5: NVIDIA's remove
+ * waits for its usage count): whatever runs next would run under a
+ * function the kernel is still in the middle of removing, so nothing more
+ * is written, no rollback either; the journal, pending and naming the
+ * stuck step, is left for recover after a reboot. */
+static enum switch_result stuck(struct ctx *c, struct ss_error *e)
+{
+	struct ss_error je = { "" };
+	char why[SS_ERRLEN];
+
+	snprintf(why, sizeof(why), "%s", e->msg);
+	audit(LOG_ERR, "stuck at %s: %s; nothing more written, journal left pending", c->stuck, why);
+	if (journal_write(c, &je) < 0)
+		snprintf(je.msg + strlen(je.msg), sizeof(je.msg) - strlen(je.msg), " (the journal of the steps before "
+			 "it is on disk)");
+	ss_fail(e, -ETIMEDOUT, "stuck at %.200s: %.500s. Nothing else was written (no rollback under a function "
+		"the kernel is still removing); the switch is left pending in " JOURNAL_DIR "/" JOURNAL_FILE
+		". Reboot (the stuck process cannot be killed), then run session-switch recover%s%.200s",
+		c->stuck, why, je.msg[0] ? "; " : "", je.msg);
+	return SWITCH_LEFT;
+}
+
 /* The switch: one loop over the table, one way out on failure. */
 static enum switch_result table_run(struct ctx *c, long t0, struct ss_error *e)
 {
 	for (size_t i = 0; i < c->j.nsteps; i++)
 		if (run_row(c, i, e) < 0)
-			return rollback(c, e);
+			return c->stuck[0] ? stuck(c, e) : rollback(c, e);
 	if (c->o->fault_hook && c->o->fault_hook(c->o->fault_arg, c->j.nsteps + 1, "commit", e) < 0)
 		return rollback(c, e);
 	return commit(c, t0, e);
@@ -382,7 +412,7 @@ static enum switch_result preflight(struct ctx *c, const struct plan *p, bool *g
 {
 	const struct machine *m = c->m;
 	long t0 = kwait_now_ms();
-	int xpid;
+	int xpid, r;
 
 	*go = false;
 	if (m->journal_err == 0 && m->journal.state == JOURNAL_PENDING) {
@@ -411,8 +441,8 @@ static enum switch_result preflight(struct ctx *c, const struct plan *p, bool *g
 	if (ctx_open(c, e) < 0)
 		return SWITCH_REFUSED;
 	xpid = display_managed(&m->conf) ? display_x_pid(&m->root, m->conf.display) : 0;
-	if (switch_check_holders(c, p->to, xpid, e) < 0) {
-		step_report(c, "preflight", "holders", NULL, NULL, kwait_now_ms() - t0, -EBUSY, e->msg);
+	if ((r = switch_check_holders(c, p->to, xpid, true, e)) < 0) {
+		step_report(c, "preflight", "holders", NULL, NULL, kwait_now_ms() - t0, r, e->msg);
 		return SWITCH_REFUSED;
 	}
 	step_report(c, "preflight", "done", NULL, NULL, kwait_now_ms() - t0, 0, NULL);
@@ -459,8 +489,16 @@ enum switch_result switch_recover(const struct machine *m, const struct switch_o
 		ss_fail(e, -EINVAL, "%.700s: inspect it; if the devices are where you want them, delete it",
 			m->journal_msg.msg);
 		res = SWITCH_LEFT;
+	} else if (journal_stuck_now(&m->root, &m->journal)) {
+		const struct journal_step *st = &m->journal.step[m->journal.stuck - 1];
+		ss_fail(e, -EBUSY, "the switch to %s is stuck at step %d (%s %s %s): the kernel has not returned "
+			"from it since, and nothing may be written to the card until it has. Reboot, then run "
+			"session-switch recover", mode_str(m->journal.to), m->journal.stuck, st->name,
+			st->device[0] ? st->device : "-", st->value[0] ? st->value : "-");
+		res = SWITCH_LEFT;
 	} else {
 		c.j = m->journal;
+		c.j.stuck = 0; /* a new boot: the kernel let go of it */
 		res = ctx_open(&c, e) < 0 || table_from_journal(&c, e) < 0 ? SWITCH_LEFT : SWITCH_ROLLED_BACK;
 	}
 	if (res == SWITCH_ROLLED_BACK) {

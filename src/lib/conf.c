@@ -194,46 +194,128 @@ static int set_xorg_driver(struct ss_config *c, const char *value, const struct 
 	return r;
 }
 
-static int set_manager(struct ss_config *c, const char *value, const struct config_where *w,
-		       struct ss_error *e)
+int config_service_parse(const char *value, enum dm_kind *kind, char *name, size_t len, const char **why)
 {
 	static const struct {
 		const char *kind;
 		enum dm_kind dm;
 	} kinds[] = { { "systemd", DM_SYSTEMD }, { "openrc", DM_OPENRC }, { "runit", DM_RUNIT },
 		      { "command", DM_COMMAND } };
-	char kind[CONFIG_LINE], *name = NULL;
+	const char *colon = strchr(value, ':');
+	size_t klen = colon ? (size_t)(colon - value) : 0;
 	enum dm_kind dm = DM_UNSET;
+	const char *n = colon ? colon + 1 : "";
 	bool name_ok = false;
-	int r = 0;
 
-	snprintf(kind, sizeof(kind), "%s", value);
-	char *colon = strchr(kind, ':');
-	if (colon) {
-		*colon = '\0';
-		name = colon + 1;
-		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-			if (strcmp(kind, kinds[i].kind) == 0)
-				dm = kinds[i].dm;
-	}
+	for (size_t i = 0; colon && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strlen(kinds[i].kind) == klen && strncmp(value, kinds[i].kind, klen) == 0)
+			dm = kinds[i].dm;
 	/* A command is run by its path, a unit or service by a name that is
 	 * handed to systemctl, /etc/init.d or sv. */
 	if (dm == DM_COMMAND)
-		name_ok = name[0] == '/' && !strpbrk(name, " \t") && strlen(name) < sizeof(c->dm_name);
+		name_ok = n[0] == '/' && !strpbrk(n, " \t") && strlen(n) < len && n[strlen(n) - 1] != '/';
 	else if (dm != DM_UNSET)
-		name_ok = valid_name(name);
+		name_ok = valid_name(n) && strlen(n) < len;
+	*why = dm == DM_UNSET ? "is not understood" :
+	       !name_ok ? (dm == DM_COMMAND ? "is not a single absolute path after command:" :
+					      "is not a unit or service name after the kind") : NULL;
+	if (*why)
+		return -EINVAL;
+	*kind = dm;
+	snprintf(name, len, "%s", n);
+	return 0;
+}
+
+static int set_manager(struct ss_config *c, const char *value, const struct config_where *w,
+		       struct ss_error *e)
+{
+	const char *why;
+	int r = 0;
 
 	if (strcmp(value, "none") == 0)
 		c->dm = DM_NONE;
-	else if (dm == DM_UNSET)
-		r = bad(e, w, ": \"%s\" is not understood; expected %s", value, w->key->expects);
-	else if (!name_ok)
-		r = bad(e, w, ": \"%s\" is not a %s for %s:", name,
-			dm == DM_COMMAND ? "single absolute path" : "unit or service name", kind);
-	else {
-		c->dm = dm;
-		snprintf(c->dm_name, sizeof(c->dm_name), "%s", name);
+	else if (config_service_parse(value, &c->dm, c->dm_name, sizeof(c->dm_name), &why) < 0)
+		r = bad(e, w, ": \"%s\" %s; expected %s", value, why, w->key->expects);
+	return r;
+}
+
+const char *config_service_jname(const struct service *s)
+{
+	const char *slash = s->kind == DM_COMMAND ? strrchr(s->name, '/') : NULL;
+	return slash ? slash + 1 : s->name;
+}
+
+const struct service *config_service_find(const struct ss_config *c, const char *jname)
+{
+	const struct service *found = NULL;
+
+	for (size_t i = 0; !found && i < c->nservices; i++)
+		if (strcmp(config_service_jname(&c->services[i]), jname) == 0)
+			found = &c->services[i];
+	return found;
+}
+
+static int set_services(struct ss_config *c, const char *value, const struct config_where *w,
+			struct ss_error *e)
+{
+	char list[CONFIG_LINE], *cur = list, *word;
+	int r = 0;
+
+	snprintf(list, sizeof(list), "%s", value);
+	c->nservices = 0;
+	while (r == 0 && (word = next_word(&cur))) {
+		struct service s;
+		const char *why;
+		if (config_service_parse(word, &s.kind, s.name, sizeof(s.name), &why) < 0)
+			r = bad(e, w, ": \"%s\" %s; expected %s", word, why, w->key->expects);
+		else if (config_service_find(c, config_service_jname(&s)))
+			r = bad(e, w, ": %s is listed twice", config_service_jname(&s));
+		else if (c->nservices == SS_MAX_SERVICES)
+			r = bad(e, w, ": more than %d services", SS_MAX_SERVICES);
+		else
+			c->services[c->nservices++] = s;
 	}
+	if (r == 0 && c->nservices == 0)
+		r = bad(e, w, " is empty; expected %s", w->key->expects);
+	return r;
+}
+
+bool config_module_name_valid(const char *s)
+{
+	size_t n = strlen(s);
+	bool ok = n > 0 && n < SS_MODULE_LEN;
+
+	for (size_t i = 0; ok && i < n; i++)
+		ok = isalnum((unsigned char)s[i]) || s[i] == '_';
+	return ok;
+}
+
+static int set_unload(struct ss_config *c, const char *value, const struct config_where *w,
+		      struct ss_error *e)
+{
+	char list[CONFIG_LINE], *cur = list, *word;
+	int r = 0;
+
+	snprintf(list, sizeof(list), "%s", value);
+	c->nunload = 0;
+	while (r == 0 && (word = next_word(&cur))) {
+		bool twice = false;
+		for (char *p = word; *p; p++)
+			*p = *p == '-' ? '_' : *p; /* modprobe's spelling is the same module */
+		for (size_t i = 0; i < c->nunload; i++)
+			twice |= strcmp(c->unload[i], word) == 0;
+		if (!config_module_name_valid(word))
+			r = bad(e, w, ": \"%s\" is not a module name (letters, digits and '_', as in /sys/module)",
+				word);
+		else if (twice)
+			r = bad(e, w, ": %s is listed twice", word);
+		else if (c->nunload == SS_MAX_MODULES)
+			r = bad(e, w, ": more than %d modules", SS_MAX_MODULES);
+		else
+			snprintf(c->unload[c->nunload++], SS_MODULE_LEN, "%s", word);
+	}
+	if (r == 0 && c->nunload == 0)
+		r = bad(e, w, " is empty; expected %s", w->key->expects);
 	return r;
 }
 
@@ -312,6 +394,14 @@ static const struct config_key keys[] = {
 	  .expects = "the Xorg driver for the discrete GPU in host mode (nvidia, modesetting)",
 	  .def = "modesetting", .def_is_value = true,
 	  .set = set_xorg_driver },
+	{ .section = "host", .name = "services",
+	  .expects = "KIND:NAME of each service that holds the GPU (openrc:nvidia-persistenced systemd:nvidia-powerd)",
+	  .def = "none: no service is stopped",
+	  .set = set_services },
+	{ .section = "host", .name = "unload",
+	  .expects = "the host driver's modules in the order they are unloaded (nvidia_drm nvidia_modeset nvidia_uvm nvidia)",
+	  .def = "none: the functions are unbound, no module is unloaded",
+	  .set = set_unload },
 	{ .section = "display", .name = "manager",
 	  .expects = "systemd:UNIT, openrc:SERVICE, runit:SERVICE, command:/ABSOLUTE/PATH or none",
 	  .def = "unset: a switch neither stops nor starts the display manager",

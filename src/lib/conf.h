@@ -18,6 +18,12 @@ struct host_driver {
 	char driver[PCI_DRIVER_LEN];
 };
 
+#define SS_MAX_SERVICES 8
+#define SS_MAX_MODULES 8
+#define SS_MODULE_LEN 56 /* MODULE_NAME_LEN of the kernel */
+
+enum dm_kind { DM_UNSET, DM_NONE, DM_SYSTEMD, DM_OPENRC, DM_RUNIT, DM_COMMAND };
+
 struct ss_config {
 	char path[PATH_MAX];        /* where it came from, for messages; "" if none */
 	bool loaded;                /* false: no file, everything from detection */
@@ -30,9 +36,17 @@ struct ss_config {
 	char xorg_host_driver[PCI_DRIVER_LEN]; /* [host] xorg_driver: X's driver on the dGPU */
 	bool has_host_gpu;          /* [host] gpu: the display controller the host keeps */
 	struct pci_addr host_gpu;
+	/* [host] services: stopped before the devices move, started after
+	 * the way back, each through its init system (KIND:NAME). */
+	struct service { enum dm_kind kind; char name[128]; } services[SS_MAX_SERVICES];
+	size_t nservices;
+	/* [host] unload: the host driver's modules, unloaded in this order
+	 * instead of unbinding, loaded in reverse on the way back. */
+	char unload[SS_MAX_MODULES][SS_MODULE_LEN];
+	size_t nunload;
 	/* [display] manager = KIND[:NAME]: how the display manager is
 	 * stopped and started; kept as kind + name, never a command line. */
-	enum dm_kind { DM_UNSET, DM_NONE, DM_SYSTEMD, DM_OPENRC, DM_RUNIT, DM_COMMAND } dm;
+	enum dm_kind dm;
 	char dm_name[128];          /* unit, service, or the command's absolute path */
 	int display;                /* [display] display = :N (default 0) */
 	char xauthority[128];       /* [display] authfile (default /var/run/slim.auth) */
@@ -78,6 +92,21 @@ int config_parse_fd(int fd, const char *path, struct ss_config *c, struct ss_err
  * not writable by group or others.  -ENOENT when there is no file (the
  * caller then detects); any other problem is fatal and named. */
 int config_load_secure(const char *path, struct ss_config *c, struct ss_error *e);
+
+/* A kernel module's name as /sys/module and delete_module() take it:
+ * letters, digits and '_' ('-' is modprobe's spelling of '_'). */
+bool config_module_name_valid(const char *s);
+
+/* Parse "KIND:NAME" of [display] manager and [host] services: 0, or
+ * -EINVAL with *why saying what is wrong. */
+int config_service_parse(const char *value, enum dm_kind *kind, char *name, size_t len, const char **why);
+
+/* The configured service whose journal name (its name, or a command's
+ * file name) is `jname`, or NULL. */
+const struct service *config_service_find(const struct ss_config *c, const char *jname);
+/* The name a service is journalled by: a unit or service name as it is,
+ * a command by its file name. */
+const char *config_service_jname(const struct service *s);
 
 /* The configured host driver of a, or NULL. */
 const char *config_host_driver(const struct ss_config *c, const struct pci_addr *a);

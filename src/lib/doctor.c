@@ -6,6 +6,8 @@
 
 #include "detect.h"
 #include "doctor.h"
+#include "modcheck.h"
+#include "wayback.h"
 #include "mode.h"
 #include "pcinames.h"
 
@@ -225,6 +227,8 @@ void doctor_run(const struct machine *m, struct doctor *d)
 	iommu_check(m, d);
 	vfio_check(m, d);
 	target_checks(m, d);
+	modcheck_checks(m, d->checks, &d->n, DOCTOR_MAX);
+	modcheck_stuck_check(m, d->checks, &d->n, DOCTOR_MAX);
 	for (size_t i = 0; i < d->n; i++) {
 		d->fails += d->checks[i].status == CHECK_FAIL;
 		d->warns += d->checks[i].status == CHECK_WARN;

@@ -70,7 +70,7 @@ static bool step_word(const char *s, size_t max)
 
 	for (size_t i = 0; ok && i < n; i++)
 		ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
-		     strchr("_-.:!", s[i]) != NULL;
+		     strchr("_-.:!@", s[i]) != NULL;
 	return ok;
 }
 
@@ -158,6 +158,15 @@ int journal_parse(const char *text, const char *name, struct journal *j, struct 
 				return BAD("%s:%d: reached= needs a step number", name, lineno);
 			j->reached = (int)v;
 			seen |= 16;
+		} else if (strcmp(line, "stuck") == 0 && j->version == 2) {
+			char *end;
+			long v = strtol(eq, &end, 10);
+			const char *boot = *end == ' ' ? end + 1 : "";
+			if (end == eq || (*end && *end != ' ') || v < 1 || v > JOURNAL_MAX_STEPS ||
+			    strspn(boot, "0123456789abcdef-") != strlen(boot) || strlen(boot) >= sizeof(j->stuck_boot))
+				return BAD("%s:%d: stuck= needs a step number and a boot id", name, lineno);
+			j->stuck = (int)v;
+			snprintf(j->stuck_boot, sizeof(j->stuck_boot), "%s", boot);
 		} else {
 			return BAD("%s:%d: unknown key \"%s\"", name, lineno, line);
 		}
@@ -168,6 +177,8 @@ int journal_parse(const char *text, const char *name, struct journal *j, struct 
 		return BAD("%s: incomplete (needs version, state, from, to and fn lines)", name);
 	if (j->version == 2 && (!(seen & 16) || j->reached >= (int)j->nsteps))
 		return BAD("%s: reached= is missing or names no step", name);
+	if (j->stuck > (int)j->nsteps)
+		return BAD("%s: stuck= names no step", name);
 	return 0;
 }
 
@@ -224,6 +235,8 @@ int journal_save(int dirfd, const struct journal *j, struct ss_error *e)
 	}
 	if (j->nsteps)
 		PUT("reached=%d\n", j->reached);
+	if (j->nsteps && j->stuck > 0)
+		PUT("stuck=%d%s%s\n", j->stuck, j->stuck_boot[0] ? " " : "", j->stuck_boot);
 #undef PUT
 	/* 0644 whatever the umask: status is readable by everyone.  The
 	 * message says which call failed; the directory is added here. */
@@ -231,6 +244,24 @@ int journal_save(int dirfd, const struct journal *j, struct ss_error *e)
 	if (r < 0)
 		return ss_fail(e, r, JOURNAL_DIR "/%s", ae.msg);
 	return 0;
+}
+
+void journal_boot_id(const struct sysroot *sr, char *out, size_t len)
+{
+	if (sysroot_read(sr, "/proc/sys/kernel/random/boot_id", out, len) < 0 ||
+	    strspn(out, "0123456789abcdef-") != strlen(out))
+		out[0] = '\0';
+}
+
+bool journal_stuck_now(const struct sysroot *sr, const struct journal *j)
+{
+	char now[40];
+
+	if (j->state != JOURNAL_PENDING || j->stuck <= 0)
+		return false;
+	journal_boot_id(sr, now, sizeof(now));
+	/* without a boot id to compare, assume the worst: still stuck */
+	return !now[0] || !j->stuck_boot[0] || strcmp(now, j->stuck_boot) == 0;
 }
 
 int journal_open_dir(struct ss_error *e)

@@ -59,7 +59,18 @@ struct journal {
 	struct journal_step step[JOURNAL_MAX_STEPS];
 	size_t nsteps;
 	int reached;                 /* the last step begun, -1 before the first */
+	/* 1 + the step whose write never returned (a driver's remove stuck
+	 * in the kernel), 0 for none; and the boot it hung in: until a
+	 * reboot, nothing may be written to the card */
+	int stuck;
+	char stuck_boot[40];
 };
+
+/* The running kernel's boot (/proc/sys/kernel/random/boot_id) into out,
+ * "" when unknown. */
+void journal_boot_id(const struct sysroot *sr, char *out, size_t len);
+/* Is the journal's stuck step from this very boot (no reboot since)? */
+bool journal_stuck_now(const struct sysroot *sr, const struct journal *j);
 
 /* -ENOENT when there is none; -EINVAL with "file:line: ..." when damaged. */
 int journal_parse(const char *text, const char *name, struct journal *j, struct ss_error *e);

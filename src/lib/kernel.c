@@ -129,8 +129,7 @@ static bool lists_module(const char *text, const char *file, bool dep_format)
 	return false;
 }
 
-enum kmod kernel_module(const struct sysroot *sr, const struct kernel_info *k, const char *module,
-			const char *file)
+enum kmod kernel_module_file(const struct sysroot *sr, const struct kernel_info *k, const char *file)
 {
 	char path[PATH_MAX], *text = NULL;
 	enum kmod m = KMOD_MISSING;
@@ -150,6 +149,15 @@ enum kmod kernel_module(const struct sysroot *sr, const struct kernel_info *k, c
 			free(text);
 		}
 	}
+	return m;
+}
+
+enum kmod kernel_module(const struct sysroot *sr, const struct kernel_info *k, const char *module,
+			const char *file)
+{
+	char path[PATH_MAX];
+	enum kmod m = kernel_module_file(sr, k, file);
+
 	snprintf(path, sizeof(path), "/sys/module/%s", module);
 	/* /sys/module/X exists for loaded modules, and for built-in ones that
 	 * have parameters: only "loaded" when it is not built in. */

@@ -31,6 +31,10 @@ enum kmod kernel_module(const struct sysroot *sr, const struct kernel_info *k, c
  * module (its name as modprobe takes it) when found. */
 enum kmod kernel_driver_module(const struct sysroot *sr, const struct kernel_info *k, const char *driver,
 			       char *module, size_t len);
+/* Is there a module file `file` for the running kernel (modules.builtin,
+ * modules.dep), whether or not it is loaded: KMOD_BUILTIN, KMOD_LOADABLE
+ * or KMOD_MISSING. */
+enum kmod kernel_module_file(const struct sysroot *sr, const struct kernel_info *k, const char *file);
 const char *kopt_str(enum kopt o);
 const char *kmod_str(enum kmod m);
 

@@ -112,9 +112,10 @@ int pci_read_dev(const struct sysroot *sr, const char *name, struct pci_dev *d, 
 	if (r < 0 && r != -ENOENT)
 		return ss_fail(e, r, "%s: cannot read its driver link: %s", name, strerror(-r));
 
-	snprintf(path, sizeof(path), DEVDIR "/%s/driver_override", name);
-	if (sysroot_read(sr, path, buf, sizeof(buf)) >= 0 && strcmp(buf, "(null)") != 0)
-		snprintf(d->override, sizeof(d->override), "%.*s", (int)sizeof(d->override) - 1, buf);
+	/* driver_override is not read here: reading it takes the device
+	 * lock, which a remove stuck in the driver (NVIDIA's, waiting for its
+	 * usage count) holds for ever, and every command would hang on the
+	 * scan.  pci_read_override() reads it where it is needed. */
 
 	d->boot_vga = -1;
 	snprintf(path, sizeof(path), DEVDIR "/%s/boot_vga", name);
@@ -283,6 +284,19 @@ bool pci_has_card(const struct sysroot *sr, const struct pci_addr *a, const char
 	}
 	closedir(d);
 	return found;
+}
+
+int pci_read_override(const struct sysroot *sr, const char *name, char *out, size_t len)
+{
+	char path[PATH_MAX], buf[PCI_DRIVER_LEN + 8];
+	ssize_t r;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), DEVDIR "/%s/driver_override", name);
+	r = sysroot_read(sr, path, buf, sizeof(buf));
+	if (r >= 0 && strcmp(buf, "(null)") != 0)
+		snprintf(out, len, "%.*s", (int)len - 1, buf);
+	return r < 0 ? (int)r : 0;
 }
 
 void pci_list_free(struct pci_list *l)

@@ -19,7 +19,7 @@ struct pci_dev {
 	uint16_t vendor, device;
 	uint16_t subvendor, subdevice;
 	char driver[PCI_DRIVER_LEN];        /* "" when unbound */
-	char override[PCI_DRIVER_LEN];      /* "" when "(null)" or absent */
+	char override[PCI_DRIVER_LEN];      /* "" unless pci_read_override() filled it */
 	int boot_vga;                       /* 1, 0, or -1 when the file is absent */
 	int iommu_group;                    /* -1 when not in a group */
 	bool has_parent;                    /* false: on a root bus */
@@ -39,6 +39,10 @@ struct pci_list {
 int pci_scan(const struct sysroot *sr, struct pci_list *out, struct ss_error *e);
 /* Re-read one device (after a driver change); -ENOENT when it is gone. */
 int pci_read_dev(const struct sysroot *sr, const char *name, struct pci_dev *d, struct ss_error *e);
+/* The function's driver_override ("" for none).  Not part of the scan:
+ * the kernel takes the device lock to read it, and a stuck remove holds
+ * that lock; never call it on a function a switch left stuck. */
+int pci_read_override(const struct sysroot *sr, const char *name, char *out, size_t len);
 void pci_list_free(struct pci_list *l);
 /* Does the function have a card of `kind` ("drm" or "sound") registered
  * below it now?  One class directory read, for waits that poll it. */

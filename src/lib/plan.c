@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "plan.h"
+#include "modcheck.h"
+#include "wayback.h"
 
 const char *step_kind_str(enum step_kind k)
 {
@@ -86,6 +88,8 @@ static void preflight(const struct machine *m, enum mode to, struct plan *p)
 	free(reasons.p);
 	wayback_checks(&m->wayback, &m->root, &m->kernel, &m->devs, t, to == MODE_VM ? WAYBACK_VM : WAYBACK_HOST,
 		       p->checks, &p->nchecks, PLAN_MAX_CHECKS);
+	if (to == MODE_VM)
+		modcheck_checks(m, p->checks, &p->nchecks, PLAN_MAX_CHECKS);
 }
 
 void plan_free(struct plan *p)

@@ -137,6 +137,62 @@ row - "Xorg's own stop + start (wall)" "$(cat "$B"/xorg-*.wall | stats)"; record
 echo "the seed's way host -> vm (killall X; sleep 5; devices; startx): $(cat "$B/seed-dsp.wall") ms"
 json_rows+=("{\"direction\":\"vm\",\"what\":\"seed_with_x_ms\",\"value\":$(cat "$B/seed-dsp.wall")}")
 
+# --- the device phase with the stand-in NVIDIA driver (tests/kmod) ---------
+# The daemon stopped, the module stack unloaded, the functions moved, and
+# back; beside the same operations by hand.  (The stand-in has no
+# framebuffer: the console rows are measured by nvidia-console, not here.)
+. "$SRCDIR/nvidia-lib.sh"
+nv_install && nv_bind && /etc/init.d/nvidia-persistenced start || fail "the stand-in stack did not come up"
+nv_conf "services = openrc:nvidia-persistenced
+unload = $NVMODS"
+rawnv() { # the kernel and init operations alone
+	local f
+	if [ "$1" = vm ]; then
+		/etc/init.d/nvidia-persistenced stop
+		for m in $NVMODS; do rmmod $m; done
+		for f in $GPU $SND; do
+			echo vfio-pci >/sys/bus/pci/devices/$f/driver_override
+			[ -e /sys/bus/pci/devices/$f/driver ] && echo $f >/sys/bus/pci/devices/$f/driver/unbind
+			echo $f >/sys/bus/pci/drivers_probe
+		done
+	else
+		modprobe nvidia
+		echo nvidia >/sys/bus/pci/devices/$GPU/driver_override
+		echo >/sys/bus/pci/devices/$SND/driver_override
+		for f in $GPU $SND; do
+			echo $f >/sys/bus/pci/devices/$f/driver/unbind
+			echo $f >/sys/bus/pci/drivers_probe
+		done
+		echo >/sys/bus/pci/devices/$GPU/driver_override
+		for m in nvidia_uvm nvidia_modeset nvidia_drm; do modprobe $m; done
+		/etc/init.d/nvidia-persistenced start
+	fi
+}
+for i in $(seq 1 "$N"); do
+	for d in vm host; do
+		t0=$(now_ms); $SS --json $d >"$B/nv-$d-$i.json" 2>/dev/null; echo $(( $(now_ms) - t0 )) >"$B/nv-$d-$i.wall"
+		[ "$(jq -r .result "$B/nv-$d-$i.json")" = ok ] || fail "stand-in round $i $d: $(jq -r .error "$B/nv-$d-$i.json")"
+	done
+	for d in vm host; do wall "$B/nvraw-$d-$i.wall" rawnv $d; done
+	[ "$(state)" = "nvidia snd_hda_intel" ] || fail "stand-in raw round $i: $(state)"
+done
+echo
+row dir "stand-in NVIDIA stack (ms, $N rounds)" "min median max"
+for d in vm host; do
+	for a in service_stop:service:stop service_start:service:start module_unload:device:module_unload \
+		module_load:device:module_load; do
+		IFS=: read -r n ph ac <<<"$a"
+		s=$(for f in "$B"/nv-$d-*.json; do jq "[.steps[] | select(.phase == \"$ph\" and .action == \"$ac\") | .ms] | add // 0" "$f"; done | stats)
+		[ "$s" = "0 0 0" ] || { row $d "  $n" "$s"; record $d "nvidia_$n" $s; }
+	done
+	s=$(for f in "$B"/nv-$d-*.json; do jq '[.steps[] | select(.phase == "device" or .phase == "service") | .ms] | add' "$f"; done | stats)
+	row $d "session-switch: services + device phase" "$s"; record $d nvidia_device_phase $s
+	w=$(cat "$B"/nv-$d-*.wall | stats)
+	row $d "session-switch: whole command (wall)" "$w"; record $d nvidia_command $w
+	r=$(cat "$B"/nvraw-$d-*.wall | stats)
+	row $d "the same operations by hand (wall)" "$r"; record $d nvidia_raw $r
+done
+
 printf '{"rounds":%d,"rows":[%s]}\n' "$N" "$(IFS=,; echo "${json_rows[*]}")" >"$OUT/bench.json"
 jq . "$OUT/bench.json" >/dev/null || fail "bench.json is not JSON"
 echo "written: bench.json"

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -78,6 +79,18 @@ void scratch_mkdir(const char *rel)
 	char p[512];
 	scratch_path(p, sizeof(p), rel);
 	assert_int_equal(mkdir(p, 0755), 0);
+}
+
+void scratch_mkdir_p(const char *rel)
+{
+	char p[512];
+	scratch_path(p, sizeof(p), rel);
+	for (char *s = p + strlen(scratch) + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		assert_true(mkdir(p, 0755) == 0 || errno == EEXIST);
+		*s = '/';
+	}
+	assert_true(mkdir(p, 0755) == 0 || errno == EEXIST);
 }
 
 void scratch_put(const char *rel, const char *text)

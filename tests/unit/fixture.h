@@ -21,6 +21,8 @@ void fixture_machine(struct machine *m, const char *name, const char *config_tex
 const char *scratch_new(const char *tag);
 void scratch_free(void);
 void scratch_mkdir(const char *rel);
+/* mkdir -p of rel below the scratch tree */
+void scratch_mkdir_p(const char *rel);
 void scratch_put(const char *rel, const char *text);
 void scratch_link(const char *target, const char *rel);
 /* Assert that rel holds exactly want. */

@@ -76,6 +76,13 @@ static void every_error_names_file_line_and_fix(void **state)
 		{ "[host]\ndrivers = 0000:01:00.0=nv/idia\n", { "conf:2:", "not a driver name", "" } },
 		{ "[host]\ndrivers = 0000:01:00.0=vfio-pci\n", { "conf:2:", "makes no sense", "" } },
 		{ "[vm]\ngarbage\n", { "conf:2:", "expected key = value", "" } },
+		{ "[host]\nservices = nvidia-persistenced\n", { "conf:2:", "not understood", "openrc:nvidia-persistenced" } },
+		{ "[host]\nservices = openrc:a openrc:a\n", { "conf:2:", "listed twice", "" } },
+		{ "[host]\nservices = command:/a/x openrc:x\n", { "conf:2:", "x is listed twice", "" } },
+		{ "[host]\nservices = openrc:../etc\n", { "conf:2:", "not a unit or service name", "" } },
+		{ "[host]\nunload = nvidia/drm\n", { "conf:2:", "not a module name", "" } },
+		{ "[host]\nunload = nvidia nvidia\n", { "conf:2:", "listed twice", "" } },
+		{ "[host]\nunload = nvidia-drm nvidia_drm\n", { "conf:2:", "nvidia_drm is listed twice", "" } },
 		{ "[vm\n", { "conf:1:", "[name] alone", "" } },
 		{ "[vm]\ndevices = 0000:01:00.0\x01\n", { "conf:2:", "control character", "" } },
 		{ "[vm]\ndevices = 0000:01:00.0 0000:01:00.1 0000:01:00.2 0000:01:00.3 0000:01:00.4 "
@@ -110,6 +117,26 @@ static void display_keys(void **state)
 	assert_int_equal(c.dm, DM_COMMAND);
 	assert_int_equal(parse("[display]\nmanager = none\n", &c, &e), 0);
 	assert_int_equal(c.dm, DM_NONE);
+}
+
+static void services_and_module_stack(void **state)
+{
+	struct ss_config c;
+	struct ss_error e;
+	assert_int_equal(parse("[host]\nservices = openrc:nvidia-persistenced, systemd:nvidia-powerd.service "
+			       "command:/usr/local/sbin/gpu-ctl\nunload = nvidia-drm nvidia_modeset nvidia_uvm nvidia\n",
+			       &c, &e), 0);
+	assert_int_equal(c.nservices, 3);
+	assert_int_equal(c.services[0].kind, DM_OPENRC);
+	assert_string_equal(config_service_jname(&c.services[2]), "gpu-ctl");
+	assert_ptr_equal(config_service_find(&c, "gpu-ctl"), &c.services[2]);
+	assert_null(config_service_find(&c, "sshd"));
+	assert_int_equal(c.nunload, 4);
+	assert_string_equal(c.unload[0], "nvidia_drm"); /* modprobe's spelling, /sys/module's name */
+	assert_string_equal(c.unload[3], "nvidia");
+	assert_int_equal(parse("", &c, &e), 0);
+	assert_int_equal(c.nservices, 0);
+	assert_int_equal(c.nunload, 0);
 }
 
 static void key_table_is_whole(void **state)
@@ -198,6 +225,7 @@ int main(void)
 		cmocka_unit_test(empty_file_is_valid),
 		cmocka_unit_test(every_error_names_file_line_and_fix),
 		cmocka_unit_test(display_keys),
+		cmocka_unit_test(services_and_module_stack),
 		cmocka_unit_test(driver_names),
 		cmocka_unit_test(key_table_is_whole),
 		cmocka_unit_test(defaults_are_the_documented_text),

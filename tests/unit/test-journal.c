@@ -154,6 +154,46 @@ static void steps_round_trip(void **state)
 	assert_int_equal(system(p), 0);
 }
 
+/* A write that never returned is named by its step and its boot; until
+ * the kernel's boot id changes, the journal says it is still stuck. */
+static void a_stuck_step_is_kept_with_its_boot(void **state)
+{
+	static const char head[] = "version=2\nstate=pending\nfrom=host\nto=vm\n"
+				   "fn=0000:01:00.0 before=nvidia after=vfio-pci host=nvidia\n"
+				   "step=service_stop - nvidia-persistenced\nstep=unbind 0000:01:00.0 0000:01:00.0\n"
+				   "reached=1\n";
+	char text[1024];
+	struct journal j;
+	struct sysroot sr;
+	struct ss_error e;
+
+	(void)state;
+	snprintf(text, sizeof(text), "%sstuck=2 6a1c0f3e-1111-2222-3333-444455556666\n", head);
+	assert_int_equal(journal_parse(text, "j", &j, &e), 0);
+	assert_int_equal(j.stuck, 2);
+	assert_string_equal(j.stuck_boot, "6a1c0f3e-1111-2222-3333-444455556666");
+	assert_string_equal(j.step[0].value, "nvidia-persistenced");
+	sysroot_open(&sr, scratch_new("journal"), &e);
+	/* no boot id to compare with: assume the worst */
+	assert_true(journal_stuck_now(&sr, &j));
+	scratch_mkdir_p("proc/sys/kernel/random");
+	scratch_put("proc/sys/kernel/random/boot_id", "6a1c0f3e-1111-2222-3333-444455556666\n");
+	assert_true(journal_stuck_now(&sr, &j));
+	scratch_put("proc/sys/kernel/random/boot_id", "0b7e2d41-aaaa-bbbb-cccc-ddddeeeeffff\n");
+	assert_false(journal_stuck_now(&sr, &j)); /* rebooted since */
+	sysroot_close(&sr);
+	scratch_free();
+	snprintf(text, sizeof(text), "%sstuck=3 6a1c\n", head);
+	assert_int_equal(journal_parse(text, "j", &j, &e), -EINVAL);
+	assert_contains(e.msg, "stuck= names no step");
+	snprintf(text, sizeof(text), "%sstuck=1 /etc/passwd\n", head);
+	assert_int_equal(journal_parse(text, "j", &j, &e), -EINVAL);
+	assert_contains(e.msg, "stuck= needs a step number and a boot id");
+	assert_int_equal(journal_parse(head, "j", &j, &e), 0);
+	assert_int_equal(j.stuck, 0);
+	assert_false(journal_stuck_now(&sr, &j));
+}
+
 /* A journal of the first helper (no steps) is read as version 1. */
 static void version1_read(void **state)
 {
@@ -183,6 +223,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip),
+		cmocka_unit_test(a_stuck_step_is_kept_with_its_boot),
 		cmocka_unit_test(damaged),
 		cmocka_unit_test(none_yet),
 		cmocka_unit_test(steps_round_trip),

@@ -36,6 +36,46 @@ static void plan_for(const char *fixture, const char *conf, enum mode to, struct
 	machine_free(&m);
 }
 
+static const struct check *check_named(const struct plan *pl, const char *name, enum check_status st)
+{
+	for (size_t i = 0; i < pl->nchecks; i++)
+		if (strcmp(pl->checks[i].name, name) == 0 && pl->checks[i].status == st)
+			return &pl->checks[i];
+	fail_msg("no %s check %s", check_status_str(st), name);
+	return NULL;
+}
+
+/* The seed's nvidia driver is bound and built in as recorded (no module
+ * link): its way back is there; a module stack to unload must exist as
+ * files for the running kernel, or the switch refuses before leaving. */
+static void the_way_back_is_checked_before_leaving(void **state)
+{
+	char s[4096];
+
+	plan_for("seed", NULL, MODE_VM, &p, s, sizeof(s));
+	assert_false(p.refused);
+	assert_contains(check_named(&p, "way-back", CHECK_OK)->detail, "are there for 4.17.9-gentoo");
+	/* the seed's modules.dep has nvidia-drm.ko and nvidia.ko, not
+	 * nvidia-peermem.ko */
+	plan_for("seed", "[host]\nunload = nvidia_drm nvidia\n", MODE_VM, &p, s, sizeof(s));
+	assert_false(p.refused);
+	assert_contains(check_named(&p, "way-back", CHECK_OK)->detail, "are there for 4.17.9-gentoo");
+	plan_for("seed", "[host]\nunload = nvidia_peermem nvidia_drm nvidia\n", MODE_VM, &p, s, sizeof(s));
+	assert_true(p.refused);
+	assert_contains(check_named(&p, "way-back", CHECK_FAIL)->detail,
+			"[host] unload names nvidia_peermem, which is not in /lib/modules/4.17.9-gentoo");
+	assert_contains(check_named(&p, "way-back", CHECK_FAIL)->fix, "dkms autoinstall");
+	/* a host driver that is neither registered nor a module file:
+	 * wayback.c's host-module check says it, once */
+	plan_for("seed", "[host]\ndrivers = 0000:01:00.0=nouveau\n", MODE_VM, &p, s, sizeof(s));
+	assert_true(p.refused);
+	assert_contains(check_named(&p, "host-module", CHECK_FAIL)->detail,
+			"the host driver nouveau of 0000:01:00.0 is neither loaded, built in, nor in /lib/modules/4.17.9-gentoo");
+	/* the way back to host is not a way out: not checked then */
+	plan_for("seed-vm", "[host]\nunload = nvidia_peermem nvidia_drm nvidia\n", MODE_HOST, &p, s, sizeof(s));
+	assert_false(p.refused);
+}
+
 static void seed_to_vm(void **state)
 {
 	char s[4096];
@@ -250,6 +290,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(seed_to_vm),
+		cmocka_unit_test(the_way_back_is_checked_before_leaving),
 		cmocka_unit_test(bridge_dance_comes_first),
 		cmocka_unit_test(back_to_host),
 		cmocka_unit_test(repeated_switch_is_a_no_op),

@@ -1,0 +1,17 @@
+/* Stopping and starting a service through its init system: systemd,
+ * OpenRC, runit, or a root-owned command (doc/design.md step 4).  The
+ * kinds are those of [display] manager; display.c's dm_run is the same
+ * layer for the display manager and is to call this one. */
+#ifndef SS_SERVICE_H
+#define SS_SERVICE_H
+
+#include <stdbool.h>
+
+#include "conf.h"
+#include "error.h"
+
+/* 0 when the init system did it; -errno with what failed (its exit code,
+ * or the deadline) otherwise. */
+int service_run(enum dm_kind kind, const char *name, bool start, int timeout_ms, struct ss_error *e);
+
+#endif

@@ -1,0 +1,139 @@
+/* The driver data file (data/nvidia.conf): what it may say, how the
+ * shipped file and the administrator's one combine, and what a card's
+ * nodes, minor and file-less hold come to. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "drvdata.h"
+#include "fixture.h"
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = calloc(1, 65536);
+	assert_non_null(f);
+	assert_true(fread(buf, 1, 65535, f) > 0);
+	fclose(f);
+	return buf;
+}
+
+static void the_shipped_nvidia_file_parses(void **state)
+{
+	char path[4096], *text;
+	struct drvdata d = { 0 };
+	struct ss_error e;
+
+	snprintf(path, sizeof(path), "%s/data/nvidia.conf", getenv("SS_SRCDIR"));
+	text = slurp(path);
+	assert_int_equal(drvdata_parse(text, path, &d, &e), 0);
+	assert_int_equal(d.nmodules, 4);
+	assert_string_equal(d.modules[0], "nvidia_drm");
+	assert_string_equal(d.modules[3], "nvidia");
+	assert_string_equal(d.services[0], "nvidia-persistenced");
+	assert_string_equal(d.nodes[0], "/dev/nvidia%m");
+	assert_int_equal(d.nshared, 4);
+	assert_string_equal(d.persistence, "");
+	free(text);
+}
+
+static void bad_lines_are_named(void **state)
+{
+	static const struct { const char *text, *want; } cases[] = {
+		{ "modules = nvidia/x\n", "d:1: modules: \"nvidia/x\" is not a module name" },
+		{ "nodes = /etc/shadow\n", "not a path below /dev/" },
+		{ "nodes = /dev/../etc/shadow\n", "not a path below /dev/" },
+		{ "nodes = /dev/nvidia%s\n", "not a path below /dev/" },
+		{ "minor = /etc/x\n", "not a path below /sys/ or /proc/" },
+		{ "colour = red\n", "unknown key \"colour\"" },
+		{ "\nmodules\n", "d:2: expected key=value" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct drvdata d = { 0 };
+		struct ss_error e;
+		if (drvdata_parse(cases[i].text, "d", &d, &e) != -EINVAL)
+			fail_msg("case %zu parsed: %s", i, cases[i].text);
+		assert_contains(e.msg, cases[i].want);
+	}
+}
+
+/* The administrator's file replaces the keys it gives and keeps the rest. */
+static void the_local_file_overrides_key_by_key(void **state)
+{
+	struct sysroot sr;
+	struct drvdata d;
+	struct ss_error e;
+
+	sysroot_open(&sr, scratch_new("drvdata"), &e);
+	/* the directories configure chose, below the scratch root */
+	scratch_mkdir_p(DRIVERS_DATADIR + 1);
+	scratch_mkdir_p(DRIVERS_CONFDIR + 1);
+	scratch_put(DRIVERS_DATADIR "/nvidia.conf" + 1,
+		    "modules = nvidia_drm nvidia\nservices = nvidia-persistenced\nnodes = /dev/nvidia%m\n");
+	scratch_put(DRIVERS_CONFDIR "/nvidia.conf" + 1,
+		    "services = nvidia-persistenced nvidia-powerd\npersistence = /sys/module/nvidia/parameters/p\n");
+	assert_int_equal(drvdata_load(&sr, "nvidia", false, &d, &e), 0);
+	assert_true(d.found);
+	assert_int_equal(d.nmodules, 2);
+	assert_int_equal(d.nservices, 2);
+	assert_string_equal(d.persistence, "/sys/module/nvidia/parameters/p");
+	assert_contains(d.from, DRIVERS_CONFDIR "/nvidia.conf");
+	/* the helper trusts only root's files: these are the test user's */
+	if (geteuid() != 0) {
+		assert_int_equal(drvdata_load(&sr, "nvidia", true, &d, &e), -EPERM);
+		assert_contains(e.msg, "owned by root");
+	}
+	/* a driver with no file has nothing to say; a name with a slash is no file name */
+	assert_int_equal(drvdata_load(&sr, "snd_hda_intel", true, &d, &e), 0);
+	assert_false(d.found);
+	assert_int_equal(drvdata_load(&sr, "../../etc/x", true, &d, &e), 0);
+	assert_false(d.found);
+	sysroot_close(&sr);
+	scratch_free();
+}
+
+static void a_cards_minor_and_its_file_less_hold(void **state)
+{
+	struct sysroot sr;
+	struct drvdata d = { 0 };
+	struct ss_error e;
+	char minor[8], node[96], shown[256];
+
+	sysroot_open(&sr, scratch_new("drvdata"), &e);
+	assert_int_equal(drvdata_parse("minor = /proc/driver/nvidia/gpus/%a/information\n"
+				       "persistence = /sys/module/nvidia/parameters/persistence\n", "d", &d, &e), 0);
+	drvdata_card_minor(&sr, &d, "0000:01:00.0", minor, sizeof(minor));
+	assert_string_equal(minor, ""); /* no file: unknown */
+	assert_int_equal(drvdata_expand("/dev/nvidia%m", "0000:01:00.0", minor, node, sizeof(node)), 0);
+	assert_string_equal(node, "/dev/nvidia"); /* every /dev/nvidiaN counts: fails closed */
+	scratch_mkdir_p("proc/driver/nvidia/gpus/0000:01:00.0");
+	scratch_mkdir_p("sys/module/nvidia/parameters");
+	scratch_put("proc/driver/nvidia/gpus/0000:01:00.0/information", "Model:\t x\nDevice Minor:\t 2\n");
+	drvdata_card_minor(&sr, &d, "0000:01:00.0", minor, sizeof(minor));
+	assert_string_equal(minor, "2");
+	assert_int_equal(drvdata_expand("/dev/nvidia%m", "0000:01:00.0", minor, node, sizeof(node)), 0);
+	assert_string_equal(node, "/dev/nvidia2");
+	assert_false(drvdata_persistence_held(&sr, &d, "0000:01:00.0", shown, sizeof(shown)));
+	scratch_put("sys/module/nvidia/parameters/persistence", "1\n");
+	assert_true(drvdata_persistence_held(&sr, &d, "0000:01:00.0", shown, sizeof(shown)));
+	assert_string_equal(shown, "/sys/module/nvidia/parameters/persistence");
+	scratch_put("sys/module/nvidia/parameters/persistence", "0\n");
+	assert_false(drvdata_persistence_held(&sr, &d, "0000:01:00.0", shown, sizeof(shown)));
+	sysroot_close(&sr);
+	scratch_free();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(the_shipped_nvidia_file_parses),
+		cmocka_unit_test(bad_lines_are_named),
+		cmocka_unit_test(the_local_file_overrides_key_by_key),
+		cmocka_unit_test(a_cards_minor_and_its_file_less_hold),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
