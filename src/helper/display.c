@@ -222,8 +222,13 @@ int display_stop(const struct ss_config *c, const struct sysroot *sr, int timeou
 
 /* The quarantine: RUN_DIR/quarantine when /tmp is on the same file system;
  * otherwise (a rename cannot cross file systems) a directory root makes in
- * /tmp with a name nobody can guess, mode 0700.  -errno, or the fd. */
-static int quarantine_open(int tmpfd, int *qtmp, char *where, size_t wlen, bool cross, struct ss_error *e)
+ * /tmp with a name nobody can guess, mode 0700, one for this process.
+ * -errno, or the fd (the /tmp one is kept open: the caller must not close
+ * it). */
+static int tmp_quarantine = -1;
+static char tmp_quarantine_path[80];
+
+static int quarantine_open(int tmpfd, char *where, size_t wlen, bool cross, struct ss_error *e)
 {
 	struct stat st;
 	int fd = -1;
@@ -239,8 +244,9 @@ static int quarantine_open(int tmpfd, int *qtmp, char *where, size_t wlen, bool 
 		fd = openat(run, "quarantine", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		close(run);
 		snprintf(where, wlen, RUN_DIR "/quarantine");
-	} else if (*qtmp >= 0) {
-		return *qtmp;
+	} else if (tmp_quarantine >= 0) {
+		snprintf(where, wlen, "%s", tmp_quarantine_path);
+		return tmp_quarantine;
 	} else {
 		char name[64];
 		unsigned long long rnd = 0;
@@ -254,14 +260,16 @@ static int quarantine_open(int tmpfd, int *qtmp, char *where, size_t wlen, bool 
 		if (mkdirat(tmpfd, name, 0700) < 0)
 			return ss_fail(e, -errno, "/tmp/%s: %s", name, strerror(errno));
 		fd = openat(tmpfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		snprintf(where, wlen, "/tmp/%s", name);
-		*qtmp = fd;
+		snprintf(tmp_quarantine_path, sizeof(tmp_quarantine_path), "/tmp/%s", name);
+		snprintf(where, wlen, "%s", tmp_quarantine_path);
+		tmp_quarantine = fd;
 	}
 	if (fd < 0)
 		return ss_fail(e, -errno, "%s: %s", where, strerror(errno));
 	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 077)) {
-		if (fd != *qtmp)
-			close(fd);
+		if (fd == tmp_quarantine)
+			tmp_quarantine = -1;
+		close(fd);
 		return ss_fail(e, -EPERM, "%s is not root's alone", where);
 	}
 	return fd;
@@ -275,7 +283,7 @@ static const char *kind_of(mode_t m)
 
 /* One name in dfd (shown as dshow/name) that root did not create goes
  * aside; 1 when it was moved, 0 when it is root's or gone. */
-static int move_aside(int tmpfd, int dfd, const char *dshow, const char *name, int *qtmp, struct ss_error *e)
+static int move_aside(int tmpfd, int dfd, const char *dshow, const char *name, struct ss_error *e)
 {
 	char where[128] = "", to[160], show[200], owner[64];
 	struct stat st;
@@ -290,12 +298,12 @@ static int move_aside(int tmpfd, int dfd, const char *dshow, const char *name, i
 	snprintf(to, sizeof(to), "%lld.uid%u.%s%s", (long long)time(NULL), (unsigned)st.st_uid,
 		 strcmp(dshow, "/tmp") == 0 ? "" : "X11-unix.", name);
 	for (;;) {
-		q = quarantine_open(tmpfd, qtmp, where, sizeof(where), cross, e);
+		q = quarantine_open(tmpfd, where, sizeof(where), cross, e);
 		if (q < 0)
 			return q;
 		r = renameat(dfd, name, q, to);
 		int err = errno;
-		if (q != *qtmp)
+		if (q != tmp_quarantine)
 			close(q);
 		if (r == 0)
 			break;
@@ -329,7 +337,7 @@ static bool x_name(const char *n, const char *suffix)
 
 int display_quarantine(struct ss_error *e)
 {
-	int tmpfd = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC), qtmp = -1, r = 0, xfd;
+	int tmpfd = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0, xfd;
 	struct stat st;
 	struct dirent *d;
 	DIR *dir;
@@ -338,12 +346,12 @@ int display_quarantine(struct ss_error *e)
 		return ss_fail(e, -errno, "/tmp: %s", strerror(errno));
 	/* X's socket directory itself: root's directory, or it goes aside whole */
 	if (fstatat(tmpfd, ".X11-unix", &st, AT_SYMLINK_NOFOLLOW) == 0 && (!S_ISDIR(st.st_mode) || st.st_uid != 0))
-		r = move_aside(tmpfd, tmpfd, "/tmp", ".X11-unix", &qtmp, e);
+		r = move_aside(tmpfd, tmpfd, "/tmp", ".X11-unix", e);
 	xfd = r < 0 ? -1 : openat(tmpfd, ".X11-unix", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (xfd >= 0 && (dir = fdopendir(xfd))) {
 		while (r >= 0 && (d = readdir(dir)))
 			if (x_name(d->d_name, ""))
-				r = move_aside(tmpfd, dirfd(dir), "/tmp/.X11-unix", d->d_name, &qtmp, e);
+				r = move_aside(tmpfd, dirfd(dir), "/tmp/.X11-unix", d->d_name, e);
 		closedir(dir);
 	} else if (xfd >= 0) {
 		close(xfd);
@@ -352,13 +360,11 @@ int display_quarantine(struct ss_error *e)
 	if (dup >= 0 && (dir = fdopendir(dup))) {
 		while (r >= 0 && (d = readdir(dir)))
 			if (x_name(d->d_name, "-lock"))
-				r = move_aside(tmpfd, tmpfd, "/tmp", d->d_name, &qtmp, e);
+				r = move_aside(tmpfd, tmpfd, "/tmp", d->d_name, e);
 		closedir(dir);
 	} else if (dup >= 0) {
 		close(dup);
 	}
-	if (qtmp >= 0)
-		close(qtmp);
 	close(tmpfd);
 	return r < 0 ? r : 0;
 }

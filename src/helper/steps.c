@@ -413,11 +413,13 @@ static int run_display_start(struct ctx *c, const struct journal_step *r, struct
 	return start_x(c, r->device, e);
 }
 
-/* X on the new GPU is not right (a later step failed): it goes first. */
+/* X on the new GPU is not right (a later step failed, or its own start):
+ * the display manager goes first, whether or not an X server of its
+ * answers now: one whose X failed may be starting the next. */
 static int undo_display_start(struct ctx *c, const struct journal_step *r, struct ss_error *e)
 {
 	(void)r;
-	if (display_x_pid(&c->m->root, c->m->conf.display) <= 0)
+	if (c->m->conf.dm == DM_NONE && display_x_pid(&c->m->root, c->m->conf.display) <= 0)
 		return 1;
 	return display_stop(&c->m->conf, &c->m->root, c->o->wait_timeout_ms * 3, e);
 }

@@ -416,7 +416,7 @@ static const struct config_key keys[] = {
 	  .set = set_authfile },
 	{ .section = "login", .name = "auto",
 	  .expects = "yes or no: after a switch asked from the login screen, log that user in once on the new GPU",
-	  .def = "no", .def_is_value = true,
+	  .def = "yes", .def_is_value = true,
 	  .set = set_login_auto },
 	{ .section = "login", .name = "window",
 	  .expects = "seconds after the login within which its switch may log the user in again (1-600)",

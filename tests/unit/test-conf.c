@@ -168,7 +168,7 @@ static void defaults_are_the_documented_text(void **state)
 	assert_int_equal(init.dm, DM_UNSET);
 	assert_int_equal(init.display, 0);
 	assert_string_equal(init.xauthority, "/var/run/slim.auth");
-	assert_false(init.login_auto);
+	assert_true(init.login_auto);
 	assert_int_equal(init.login_window, 120);
 	for (size_t i = 0; i < n; i++) {
 		char text[256];

@@ -185,7 +185,7 @@ static void login_keys(void **state)
 	struct ss_error e;
 
 	assert_int_equal(config_parse("/etc/session-switch.conf", "", &c, &e), 0);
-	assert_false(c.login_auto);
+	assert_true(c.login_auto);
 	assert_int_equal(c.login_window, 120);
 	assert_int_equal(config_parse("/etc/session-switch.conf", "[login]\nauto = no\nwindow = 30\n", &c, &e), 0);
 	assert_false(c.login_auto);
