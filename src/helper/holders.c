@@ -127,7 +127,8 @@ static int scan_process(struct scan *s, const char *pid, struct ss_error *e)
 			continue;
 		snprintf(fdpath, sizeof(fdpath), "%s/%.10s", fddir, fe->d_name);
 		ssize_t n = sysroot_readlink(s->sr, fdpath, target, sizeof(target));
-		if (n < 0 && !gone((int)n))
+		/* a path longer than the buffer is no device node we look for */
+		if (n < 0 && !gone((int)n) && n != -ENAMETOOLONG)
 			r = ss_fail(e, (int)n, "cannot read %s of process %s: %s", fdpath, pid, strerror((int)-n));
 		if (n < 0 || !matches(target, s->prefixes, s->nprefixes))
 			continue;
