@@ -67,7 +67,7 @@
 #define DEADLINE_MS 2000
 
 struct args {
-	bool debug;     /* log what we decide, not only what goes wrong */
+	bool debug;	/* log what we decide, not only what goes wrong */
 	bool no_return; /* do not switch back to host at close_session */
 };
 
@@ -80,7 +80,8 @@ static void parse_args(pam_handle_t *pamh, int argc, const char **argv, struct a
 		else if (strcmp(argv[i], "no_return") == 0)
 			a->no_return = true;
 		else /* logged, not fatal: a typo must not lock anyone out */
-			pam_syslog(pamh, LOG_ERR, "unknown option \"%s\" ignored (known: debug, no_return)", argv[i]);
+			pam_syslog(pamh, LOG_ERR, "unknown option \"%s\" ignored (known: debug, no_return)",
+				   argv[i]);
 	}
 }
 
@@ -119,7 +120,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	struct seat_login s, *kept;
 	struct passwd pw, *pwp = NULL;
 	struct sysroot sr;
-	struct ss_error e = { "" };
+	struct ss_error e = {""};
 	struct xserver x;
 	struct args a;
 	char pwbuf[4096];
@@ -138,8 +139,10 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 				   tty ? tty : "(none)");
 		return PAM_IGNORE;
 	}
-	if (!user || !seat_valid_user(user) || getpwnam_r(user, &pw, pwbuf, sizeof(pwbuf), &pwp) != 0 || !pwp) {
-		pam_syslog(pamh, LOG_ERR, "user is not a known user with a plain name: no seat login recorded");
+	if (!user || !seat_valid_user(user) || getpwnam_r(user, &pw, pwbuf, sizeof(pwbuf), &pwp) != 0 ||
+	    !pwp) {
+		pam_syslog(pamh, LOG_ERR,
+			   "user is not a known user with a plain name: no seat login recorded");
 		return PAM_IGNORE;
 	}
 	if (!service || !seat_valid_service(service))
@@ -192,8 +195,9 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		return PAM_IGNORE;
 	}
 	*kept = s;
-	pam_syslog(pamh, LOG_INFO, "seat login of %s (uid %u) on %s by %s recorded; mode %s; X server pid %ld",
-		   s.user, (unsigned)s.uid, s.tty, s.service, mode_str(s.mode), (long)s.xpid);
+	pam_syslog(pamh, LOG_INFO,
+		   "seat login of %s (uid %u) on %s by %s recorded; mode %s; X server pid %ld", s.user,
+		   (unsigned)s.uid, s.tty, s.service, mode_str(s.mode), (long)s.xpid);
 	return PAM_SUCCESS;
 }
 
@@ -202,8 +206,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
  * comes at once.  Returns 0 when the helper's exec succeeded. */
 static int start_helper(pam_handle_t *pamh, const char *verb)
 {
-	char *const argv[] = { (char *)HELPER_PATH, (char *)verb, (char *)"--detach", NULL };
-	char *const envp[] = { NULL };
+	char *const argv[] = {(char *)HELPER_PATH, (char *)verb, (char *)"--detach", NULL};
+	char *const envp[] = {NULL};
 	int pfd[2], status, err = 0;
 	pid_t pid;
 
@@ -241,7 +245,7 @@ static int start_helper(pam_handle_t *pamh, const char *verb)
 	close(pfd[1]);
 
 	/* The intermediate child exits at once; wait for it, with a deadline. */
-	struct timespec t0, now, tick = { 0, 5 * 1000 * 1000 };
+	struct timespec t0, now, tick = {0, 5 * 1000 * 1000};
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		pid_t w = waitpid(pid, &status, WNOHANG);
@@ -257,7 +261,7 @@ static int start_helper(pam_handle_t *pamh, const char *verb)
 		nanosleep(&tick, NULL);
 	}
 	/* EOF: exec worked (the pipe closed with it); an int: exec's errno. */
-	struct pollfd p = { pfd[0], POLLIN, 0 };
+	struct pollfd p = {pfd[0], POLLIN, 0};
 	if (poll(&p, 1, DEADLINE_MS) == 1) {
 		int x;
 		if (read(pfd[0], &x, sizeof(x)) == (ssize_t)sizeof(x))
@@ -274,7 +278,7 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, con
 	const void *data = NULL;
 	const struct seat_login *s;
 	struct sysroot sr;
-	struct ss_error e = { "" };
+	struct ss_error e = {""};
 	struct args a;
 	int rundir;
 
@@ -290,8 +294,9 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, con
 	}
 	if (s->mode != MODE_VM || a.no_return) {
 		if (a.debug)
-			pam_syslog(pamh, LOG_DEBUG, "session of %s opened in %s mode%s: nothing to switch back",
-				   s->user, mode_str(s->mode), a.no_return ? " (no_return)" : "");
+			pam_syslog(pamh, LOG_DEBUG,
+				   "session of %s opened in %s mode%s: nothing to switch back", s->user,
+				   mode_str(s->mode), a.no_return ? " (no_return)" : "");
 		return PAM_SUCCESS;
 	}
 	if (sysroot_open_real(&sr, &e) < 0) {
@@ -301,8 +306,10 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, con
 	bool vm = journal_says_vm_done(&sr);
 	sysroot_close(&sr);
 	if (!vm) {
-		pam_syslog(pamh, LOG_INFO, "session of %s ended; the journal does not say vm mode: nothing "
-			   "to switch back", s->user);
+		pam_syslog(pamh, LOG_INFO,
+			   "session of %s ended; the journal does not say vm mode: nothing "
+			   "to switch back",
+			   s->user);
 		return PAM_SUCCESS;
 	}
 	int r = start_helper(pamh, "host");
@@ -311,7 +318,8 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, con
 			   HELPER_PATH, strerror(-r));
 		return PAM_IGNORE;
 	}
-	pam_syslog(pamh, LOG_INFO, "session of %s ended in vm mode: switching back to host (%s host --detach)",
-		   s->user, HELPER_PATH);
+	pam_syslog(pamh, LOG_INFO,
+		   "session of %s ended in vm mode: switching back to host (%s host --detach)", s->user,
+		   HELPER_PATH);
 	return PAM_SUCCESS;
 }

@@ -11,7 +11,6 @@
 #include "mode.h"
 #include "outcome.h"
 
-
 int cli_groups(const struct machine *m, bool json);
 int cli_doctor(const struct machine *m, bool json);
 int cli_status(const struct machine *m, bool json);

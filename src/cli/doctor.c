@@ -66,7 +66,8 @@ int cli_doctor(const struct machine *m, bool json)
 		json_finish(&j);
 	} else {
 		cli_text_checks(d.checks, d.n);
-		printf("\n%s: %zu failed, %zu warning(s)\n", d.fails ? "NOT READY" : "ready", d.fails, d.warns);
+		printf("\n%s: %zu failed, %zu warning(s)\n", d.fails ? "NOT READY" : "ready", d.fails,
+		       d.warns);
 		if (d.fails)
 			printf("\n%c%s.\n", 'I', DOCTOR_REPORT + 1);
 	}

@@ -86,9 +86,12 @@ static void json_dev(struct json *j, const struct machine *m, const struct pci_d
 const char *cli_target_state(const struct machine *m)
 {
 	switch (m->target_err) {
-	case 0: return m->target.has_host_gpu ? "ok" : "host_gpu_ambiguous";
-	case -EEXIST: return "ambiguous";
-	default: return "none";
+	case 0:
+		return m->target.has_host_gpu ? "ok" : "host_gpu_ambiguous";
+	case -EEXIST:
+		return "ambiguous";
+	default:
+		return "none";
 	}
 }
 
@@ -148,8 +151,10 @@ static void text_dev(const struct machine *m, const struct pci_dev *d)
 	pcinames_class(d->class, cls, sizeof(cls));
 	pcinames_device(d->vendor, d->device, name, sizeof(name));
 	printf("  %c %s  %-28.28s [%04x]  %04x:%04x  %-15s %s\n",
-	       is_target(m, &d->addr) ? '*' : is_host_gpu(m, &d->addr) ? 'H' : ' ', d->name, cls, pci_class16(d),
-	       d->vendor, d->device, d->driver[0] ? d->driver : "-", name);
+	       is_target(m, &d->addr)	  ? '*'
+	       : is_host_gpu(m, &d->addr) ? 'H'
+					  : ' ',
+	       d->name, cls, pci_class16(d), d->vendor, d->device, d->driver[0] ? d->driver : "-", name);
 }
 
 static void text_lines(const char *title, const char *lines)
@@ -167,13 +172,14 @@ int cli_groups(const struct machine *m, bool json)
 {
 	const struct target *t = &m->target;
 	struct pci_addr set[SS_MAX_FUNCS];
-	struct strbuf reasons = { 0 };
+	struct strbuf reasons = {0};
 	bool viable = false;
 
 	if (!m->target_err) {
 		for (size_t i = 0; i < t->n; i++)
 			set[i] = t->fn[i].addr;
-		viable = iommu_viable(&m->groups, &m->devs, set, t->n, t->has_host_gpu ? &t->host_gpu : NULL, &reasons);
+		viable = iommu_viable(&m->groups, &m->devs, set, t->n, t->has_host_gpu ? &t->host_gpu : NULL,
+				      &reasons);
 	}
 
 	if (json) {
@@ -253,8 +259,10 @@ int cli_groups(const struct machine *m, bool json)
 		header = true;
 		text_dev(m, &m->devs.dev[i]);
 	}
-	printf("\n* = passed through to the VM (%s), H = the host's GPU\n",
-	       m->target_err ? "none: see below" : t->from_config ? "from [vm] devices" : "detected");
+	printf("\n* = passed through to the VM (%s), H = the host's GPU\n", m->target_err ? "none: see below"
+									    : t->from_config
+										? "from [vm] devices"
+										: "detected");
 	if (m->target_err == -EEXIST) {
 		printf("Ambiguous: no single answer to which GPU the VM gets (every group may be fine):\n");
 		for (size_t i = 0; i < t->det.ngpu; i++) {
@@ -264,7 +272,8 @@ int cli_groups(const struct machine *m, bool json)
 		}
 		printf("  %s\n", target_fix(t, m->target_err));
 	} else if (m->target_err) {
-		printf("Nothing to pass through:\n  - %s\n  %s\n", m->target_msg.msg, target_fix(t, m->target_err));
+		printf("Nothing to pass through:\n  - %s\n  %s\n", m->target_msg.msg,
+		       target_fix(t, m->target_err));
 	} else if (!viable) {
 		text_lines("Not viable:", reasons.p ? reasons.p : "(out of memory)");
 	}

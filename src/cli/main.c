@@ -17,34 +17,33 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"Usage: session-switch [--sysroot DIR] [--config FILE] [--json] COMMAND\n"
-		"\n"
-		"Hand the discrete GPU to a VM (vfio-pci) and back; see session-switch(1).\n"
-		"\n"
-		"Commands:\n"
-		"  status       current mode (host, vm or mixed) and each function's driver\n"
-		"  doctor       readiness checks (kernel, IOMMU, vfio-pci, groups) with fixes\n"
-		"  groups       every IOMMU group and its devices; * marks what is passed through\n"
-		"  plan vm|host the exact sysfs operations a switch would perform\n"
-		"  probe        each GPU's DRM device and connectors, by PCI address\n"
-		"  setup [--dry-run|--undo]  write the Xorg and SLiM variants of each mode\n"
-		"  vm           hand the discrete GPU to vfio-pci (through the helper)\n"
-		"  host         give it back to its host drivers\n"
-		"  recover [--boot]  finish or roll back a switch that was cut off\n"
-		"               (--boot: by the init system, before the display manager)\n"
-		"\n"
-		"Options:\n"
-		"  --sysroot DIR  read /sys, /proc, /etc, /boot, /lib/modules below DIR\n"
-		"                 (a tree recorded with record-sysfs)\n"
-		"  --config FILE  use FILE instead of /etc/session-switch.conf\n"
-		"  --json         machine-readable output on stdout\n"
-		"  --wait S       vm/host/recover: wait up to S seconds for a running switch\n"
-		"  --detach       vm/host: after the checks, go on in the background\n"
-		"                 (progress in /run/session-switch/switch.log and syslog)\n"
-		"  -h, --help     this text;  -V, --version\n"
-		"\n"
-		"Exit status:\n");
+	fprintf(out, "Usage: session-switch [--sysroot DIR] [--config FILE] [--json] COMMAND\n"
+		     "\n"
+		     "Hand the discrete GPU to a VM (vfio-pci) and back; see session-switch(1).\n"
+		     "\n"
+		     "Commands:\n"
+		     "  status       current mode (host, vm or mixed) and each function's driver\n"
+		     "  doctor       readiness checks (kernel, IOMMU, vfio-pci, groups) with fixes\n"
+		     "  groups       every IOMMU group and its devices; * marks what is passed through\n"
+		     "  plan vm|host the exact sysfs operations a switch would perform\n"
+		     "  probe        each GPU's DRM device and connectors, by PCI address\n"
+		     "  setup [--dry-run|--undo]  write the Xorg and SLiM variants of each mode\n"
+		     "  vm           hand the discrete GPU to vfio-pci (through the helper)\n"
+		     "  host         give it back to its host drivers\n"
+		     "  recover [--boot]  finish or roll back a switch that was cut off\n"
+		     "               (--boot: by the init system, before the display manager)\n"
+		     "\n"
+		     "Options:\n"
+		     "  --sysroot DIR  read /sys, /proc, /etc, /boot, /lib/modules below DIR\n"
+		     "                 (a tree recorded with record-sysfs)\n"
+		     "  --config FILE  use FILE instead of /etc/session-switch.conf\n"
+		     "  --json         machine-readable output on stdout\n"
+		     "  --wait S       vm/host/recover: wait up to S seconds for a running switch\n"
+		     "  --detach       vm/host: after the checks, go on in the background\n"
+		     "                 (progress in /run/session-switch/switch.log and syslog)\n"
+		     "  -h, --help     this text;  -V, --version\n"
+		     "\n"
+		     "Exit status:\n");
 	for (int c = 0; c <= EXIT_MAX; c++)
 		fprintf(out, "  %d  %s\n", c, outcome_of(c)->meaning);
 }
@@ -93,40 +92,54 @@ static int run_helper(const char *verb, const char *wait, bool json, bool detach
 	execv(HELPER_PATH, argv);
 	char msg[512];
 	snprintf(msg, sizeof(msg), "cannot run " HELPER_PATH ": %s%s", strerror(errno),
-		 errno == EACCES ? " (only root, members of group " SWITCH_GROUP " and the user logged in at the "
-				   "login screen may switch)" : "");
+		 errno == EACCES ? " (only root, members of group " SWITCH_GROUP
+				   " and the user logged in at the "
+				   "login screen may switch)"
+				 : "");
 	return fail_json(json, EXIT_REFUSED, msg);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "sysroot", required_argument, NULL, 'r' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "wait", required_argument, NULL, 'w' },
-		{ "detach", no_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+	    {"sysroot", required_argument, NULL, 'r'}, {"config", required_argument, NULL, 'c'},
+	    {"json", no_argument, NULL, 'j'},	       {"wait", required_argument, NULL, 'w'},
+	    {"detach", no_argument, NULL, 'd'},	       {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
 	};
 	const char *sysroot = NULL, *config = NULL, *wait = NULL, *cmd;
 	bool json = false, dry_run = false, undo = false, detach = false, boot = false;
 	struct machine m;
-	struct ss_error err = { "" };
+	struct ss_error err = {""};
 	enum mode to = MODE_HOST;
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'r': sysroot = optarg; break;
-		case 'c': config = optarg; break;
-		case 'j': json = true; break;
-		case 'w': wait = optarg; break;
-		case 'd': detach = true; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		case 'V': printf("session-switch %s\n", PACKAGE_VERSION); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
+		case 'r':
+			sysroot = optarg;
+			break;
+		case 'c':
+			config = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'w':
+			wait = optarg;
+			break;
+		case 'd':
+			detach = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("session-switch %s\n", PACKAGE_VERSION);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
@@ -147,13 +160,16 @@ int main(int argc, char **argv)
 			} else if (strcmp(argv[optind], "--wait") == 0 && optind + 1 < argc) {
 				wait = argv[++optind];
 			} else {
-				snprintf(err.msg, sizeof(err.msg), "%s: unexpected argument '%s'", cmd, argv[optind]);
+				snprintf(err.msg, sizeof(err.msg), "%s: unexpected argument '%s'", cmd,
+					 argv[optind]);
 				return fail_json(json, EXIT_USAGE, err.msg);
 			}
 		}
 		if (sysroot || config) {
-			snprintf(err.msg, sizeof(err.msg), "%s acts on this machine with /etc/session-switch.conf; "
-				 "--sysroot and --config are for the read-only commands", cmd);
+			snprintf(err.msg, sizeof(err.msg),
+				 "%s acts on this machine with /etc/session-switch.conf; "
+				 "--sysroot and --config are for the read-only commands",
+				 cmd);
 			return fail_json(json, EXIT_USAGE, err.msg);
 		}
 		if (detach && strcmp(cmd, "recover") == 0)
@@ -161,11 +177,13 @@ int main(int argc, char **argv)
 		return run_helper(cmd, wait, json, detach, boot);
 	}
 	if (wait || detach)
-		return fail_json(json, EXIT_USAGE, wait ? "--wait goes with vm, host or recover" :
-							  "--detach goes with vm or host");
+		return fail_json(json, EXIT_USAGE,
+				 wait ? "--wait goes with vm, host or recover"
+				      : "--detach goes with vm or host");
 	if (strcmp(cmd, "probe") == 0) {
 		if (optind < argc || sysroot)
-			return fail_json(json, EXIT_USAGE, "probe reads the live DRM devices and takes no argument");
+			return fail_json(json, EXIT_USAGE,
+					 "probe reads the live DRM devices and takes no argument");
 		return cli_probe(json);
 	}
 	if (strcmp(cmd, "plan") == 0) {

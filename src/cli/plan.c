@@ -20,7 +20,8 @@ static void text_step(size_t i, const struct plan_step *s)
 		break;
 	case STEP_WAIT_DRIVER:
 		if (s->value[0] == '!')
-			printf("%3zu. wait until %s is bound to a driver other than %s\n", i, s->device, s->value + 1);
+			printf("%3zu. wait until %s is bound to a driver other than %s\n", i, s->device,
+			       s->value + 1);
 		else
 			printf("%3zu. wait until %s is bound to %s\n", i, s->device, s->value);
 		break;
@@ -38,7 +39,7 @@ static void text_step(size_t i, const struct plan_step *s)
 int cli_plan(const struct machine *m, enum mode to, bool json)
 {
 	struct plan p;
-	struct strbuf reasons = { 0 };
+	struct strbuf reasons = {0};
 	int rc;
 
 	plan_build(m, to, &p);

@@ -65,7 +65,8 @@ int cli_probe(bool json)
 		if (c->error[0])
 			printf("    %s\n", c->error);
 		for (size_t k = 0; k < c->nconn; k++)
-			printf("    %-16s %-13s %d modes\n", c->conn[k].name, c->conn[k].status, c->conn[k].modes);
+			printf("    %-16s %-13s %d modes\n", c->conn[k].name, c->conn[k].status,
+			       c->conn[k].modes);
 	}
 	return EXIT_OK;
 }

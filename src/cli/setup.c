@@ -93,7 +93,8 @@ int cli_setup(const struct machine *m, bool dry_run, bool undo, bool json)
 	int rundir, lock, rc;
 
 	if (!m->root.prefixed && !dry_run && geteuid() != 0)
-		return setup_fail(json, "setup writes /etc/X11 and /etc/slim.conf: run it as root (or see what it "
+		return setup_fail(json,
+				  "setup writes /etc/X11 and /etc/slim.conf: run it as root (or see what it "
 				  "would write with --dry-run)");
 	if (m->root.prefixed || dry_run)
 		return setup_locked(m, dry_run, undo, json);
@@ -136,7 +137,7 @@ static int setup_locked(const struct machine *m, bool dry_run, bool undo, bool j
 		return setup_fail(json, e.msg);
 	if (json) {
 		int rc = !dry_run && variant_write(m, &v, &e) < 0 ? setup_json(m, &v, dry_run, e.msg)
-								 : setup_json(m, &v, dry_run, NULL);
+								  : setup_json(m, &v, dry_run, NULL);
 		variant_free(&v);
 		return rc;
 	}
@@ -152,7 +153,8 @@ static int setup_locked(const struct machine *m, bool dry_run, bool undo, bool j
 	}
 	if (!v.have_slim)
 		printf("no %s: only the Xorg variants (a display manager other than SLiM starts X with "
-		       "-config xorg.conf.%s / xorg.conf.%s)\n", SLIM_CONF, v.xorg_name[MODE_HOST], v.xorg_name[MODE_VM]);
+		       "-config xorg.conf.%s / xorg.conf.%s)\n",
+		       SLIM_CONF, v.xorg_name[MODE_HOST], v.xorg_name[MODE_VM]);
 	int rc = EXIT_OK;
 	if (!dry_run && variant_write(m, &v, &e) < 0) {
 		fprintf(stderr, "session-switch: %s\n", e.msg);
@@ -160,7 +162,8 @@ static int setup_locked(const struct machine *m, bool dry_run, bool undo, bool j
 	}
 	if (rc == EXIT_OK && m->conf.dm == DM_UNSET)
 		printf("\nTo stop and start the display manager around a switch, add to %s:\n"
-		       "  [display]\n  manager = %s\n", SS_DEFAULT_CONFIG, dm_default(&m->root));
+		       "  [display]\n  manager = %s\n",
+		       SS_DEFAULT_CONFIG, dm_default(&m->root));
 	/* The login-screen route needs the module in SLiM's session stack;
 	 * setup does not edit PAM files, it says what to add. */
 	char *pam = NULL;

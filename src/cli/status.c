@@ -113,7 +113,8 @@ int cli_status(const struct machine *m, bool json)
 		const struct pci_dev *d = pci_find(&m->devs, &t->fn[i].addr);
 		char host[48];
 		if (t->fn[i].host_driver[0])
-			snprintf(host, sizeof(host), "%s (%s)", t->fn[i].host_driver, host_from_str(t->fn[i].host_from));
+			snprintf(host, sizeof(host), "%s (%s)", t->fn[i].host_driver,
+				 host_from_str(t->fn[i].host_from));
 		else
 			snprintf(host, sizeof(host), "(kernel's choice)");
 		printf("  %-13s %-15s %-22s %s\n", t->fn[i].name, d && d->driver[0] ? d->driver : "-", host,

@@ -39,8 +39,8 @@ static size_t utf8_ok(const unsigned char *p)
 			return 0;
 		cp = cp << 6 | (p[k] & 0x3f);
 	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp < 0xe000) ||
-	    (cp >= 0x80 && cp < 0xa0))
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp < 0xe000) || (cp >= 0x80 && cp < 0xa0))
 		return 0;
 	return n;
 }

@@ -10,8 +10,8 @@
 #include "seat.h"
 
 struct authz {
-	bool member;            /* root or the group */
-	bool seated;            /* the live seat login is this uid's */
+	bool member;		/* root or the group */
+	bool seated;		/* the live seat login is this uid's */
 	struct seat_login seat; /* valid when seated */
 };
 

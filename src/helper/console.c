@@ -71,7 +71,8 @@ static void firmware_fb(const struct machine *m, const char *link, struct consol
 	for (size_t i = 0; i < out->nfw; i++)
 		if (strncmp(out->fw[i], dev, strlen(dev)) == 0 && out->fw[i][strlen(dev)] == ':')
 			return;
-	if (out->nfw < CONSOLE_MAX && plat_name_ok(b, strlen(b)) && strlen(dev) + strlen(b) + 2 <= CONSOLE_NAME)
+	if (out->nfw < CONSOLE_MAX && plat_name_ok(b, strlen(b)) &&
+	    strlen(dev) + strlen(b) + 2 <= CONSOLE_NAME)
 		snprintf(out->fw[out->nfw++], CONSOLE_NAME, "%.30s:%.30s", dev, b);
 }
 
@@ -87,7 +88,7 @@ static bool boot_vga_in_target(const struct machine *m)
 
 void console_detect(const struct machine *m, struct console_found *out)
 {
-	static const char *const classes[] = { "/sys/class/graphics", "/sys/class/drm" };
+	static const char *const classes[] = {"/sys/class/graphics", "/sys/class/drm"};
 	bool card_fb = false, boot = boot_vga_in_target(m);
 	struct dirent *de;
 	DIR *dp;
@@ -98,8 +99,8 @@ void console_detect(const struct machine *m, struct console_found *out)
 			continue;
 		while ((de = readdir(dp))) {
 			char path[128], link[512];
-			if (strncmp(de->d_name, c == 0 ? "fb" : "card", c == 0 ? 2 : 4) != 0 || strchr(de->d_name, '-') ||
-			    strlen(de->d_name) > 16)
+			if (strncmp(de->d_name, c == 0 ? "fb" : "card", c == 0 ? 2 : 4) != 0 ||
+			    strchr(de->d_name, '-') || strlen(de->d_name) > 16)
 				continue;
 			snprintf(path, sizeof(path), "%s/%.16s", classes[c], de->d_name);
 			if (sysroot_readlink(&m->root, path, link, sizeof(link)) < 0)
@@ -140,11 +141,13 @@ static int write_below(const struct sysroot *sr, const char *dir, const char *re
 	r = sysfs_write_guarded(fd, rel, value, timeout_ms);
 	close(fd);
 	if (r == -ETIMEDOUT)
-		return ss_fail(e, r, "writing %s/%s did not return within %d ms; reboot, then run session-switch "
-			       "recover", dir, rel, timeout_ms);
+		return ss_fail(e, r,
+			       "writing %s/%s did not return within %d ms; reboot, then run session-switch "
+			       "recover",
+			       dir, rel, timeout_ms);
 	if (r < 0)
-		return ss_fail(e, r, "writing \"%.*s\" to %s/%s: %s", (int)strcspn(value, "\n"), value, dir, rel,
-			       strerror(-r));
+		return ss_fail(e, r, "writing \"%.*s\" to %s/%s: %s", (int)strcspn(value, "\n"), value, dir,
+			       rel, strerror(-r));
 	return 0;
 }
 
@@ -161,7 +164,8 @@ int console_vt(const struct sysroot *sr, const char *vtcon, bool bind, int timeo
 	return write_below(sr, "/sys/class/vtconsole", rel, bind ? "1\n" : "0\n", timeout_ms, e);
 }
 
-int console_fw(const struct sysroot *sr, const char *dev_driver, bool bind, int timeout_ms, struct ss_error *e)
+int console_fw(const struct sysroot *sr, const char *dev_driver, bool bind, int timeout_ms,
+	       struct ss_error *e)
 {
 	const char *colon = strchr(dev_driver, ':');
 	char dev[CONSOLE_NAME], drv[CONSOLE_NAME], path[160], rel[CONSOLE_NAME + 8], val[CONSOLE_NAME + 2];

@@ -16,9 +16,9 @@
 #define CONSOLE_NAME 64
 
 struct console_found {
-	char vt[CONSOLE_MAX][CONSOLE_NAME];  /* "vtcon1": fbcon, bound now */
+	char vt[CONSOLE_MAX][CONSOLE_NAME]; /* "vtcon1": fbcon, bound now */
 	size_t nvt;
-	char fw[CONSOLE_MAX][CONSOLE_NAME];  /* "efi-framebuffer.0:efi-framebuffer": device:driver */
+	char fw[CONSOLE_MAX][CONSOLE_NAME]; /* "efi-framebuffer.0:efi-framebuffer": device:driver */
 	size_t nfw;
 };
 
@@ -27,6 +27,7 @@ void console_detect(const struct machine *m, struct console_found *out);
 /* Bind or unbind one of them: a vtcon by its bind file, a firmware
  * framebuffer by its platform driver.  0, or -errno named. */
 int console_vt(const struct sysroot *sr, const char *vtcon, bool bind, int timeout_ms, struct ss_error *e);
-int console_fw(const struct sysroot *sr, const char *dev_driver, bool bind, int timeout_ms, struct ss_error *e);
+int console_fw(const struct sysroot *sr, const char *dev_driver, bool bind, int timeout_ms,
+	       struct ss_error *e);
 
 #endif

@@ -65,7 +65,8 @@ static int dm_run(const struct ss_config *c, bool start, int timeout_ms, struct 
 	switch (c->dm) {
 	case DM_SYSTEMD:
 		snprintf(path, sizeof(path), "%s", SYSTEMCTL_PATH);
-		argv[0] = "systemctl", argv[1] = start ? "start" : "stop", argv[2] = (char *)c->dm_name, argv[3] = NULL;
+		argv[0] = "systemctl", argv[1] = start ? "start" : "stop", argv[2] = (char *)c->dm_name,
+		argv[3] = NULL;
 		break;
 	case DM_OPENRC:
 		snprintf(path, sizeof(path), "/etc/init.d/%s", c->dm_name);
@@ -78,8 +79,10 @@ static int dm_run(const struct ss_config *c, bool start, int timeout_ms, struct 
 	case DM_COMMAND:
 		snprintf(path, sizeof(path), "%s", c->dm_name);
 		if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))
-			return ss_fail(e, -EPERM, "[display] manager = command:%s must be a regular file owned by "
-				       "root and writable by root alone", path);
+			return ss_fail(e, -EPERM,
+				       "[display] manager = command:%s must be a regular file owned by "
+				       "root and writable by root alone",
+				       path);
 		argv[0] = (char *)c->dm_name, argv[1] = start ? "start" : "stop", argv[2] = NULL;
 		break;
 	default:
@@ -136,7 +139,8 @@ static pid_t dm_ancestor(const struct ss_config *c, const struct sysroot *sr)
 
 /* The display manager's own server serves the display: 0, or -errno with
  * who serves it instead. */
-static int dm_server(const struct ss_config *c, const struct sysroot *sr, struct xserver *x, struct ss_error *e)
+static int dm_server(const struct ss_config *c, const struct sysroot *sr, struct xserver *x,
+		     struct ss_error *e)
 {
 	pid_t anc = dm_ancestor(c, sr);
 	int r;
@@ -145,8 +149,8 @@ static int dm_server(const struct ss_config *c, const struct sysroot *sr, struct
 		return ss_fail(e, -ESRCH, "no process of the runit service %s", c->dm_name);
 	r = xserver_verify(sr, c->display, 0, anc, x, e);
 	if (r == 0 && c->dm == DM_SYSTEMD && !in_unit(sr, x->pid, c->dm_name))
-		r = ss_fail(e, -EPERM, "display :%d is served by pid %ld (%s), which is not in the unit %s", c->display,
-			    (long)x->pid, x->comm, c->dm_name);
+		r = ss_fail(e, -EPERM, "display :%d is served by pid %ld (%s), which is not in the unit %s",
+			    c->display, (long)x->pid, x->comm, c->dm_name);
 	return r;
 }
 
@@ -155,7 +159,7 @@ static int dm_server(const struct ss_config *c, const struct sysroot *sr, struct
 static int x_wait(bool (*cond)(void *), void *arg, int timeout_ms)
 {
 	long deadline = kwait_now_ms() + timeout_ms;
-	struct timespec tick = { 0, 50 * 1000000L };
+	struct timespec tick = {0, 50 * 1000000L};
 
 	while (!cond(arg)) {
 		if (kwait_now_ms() >= deadline)
@@ -187,13 +191,15 @@ static bool x_ours(void *arg)
 int display_stop(const struct ss_config *c, const struct sysroot *sr, int timeout_ms, struct ss_error *e)
 {
 	int pid = display_x_pid(sr, c->display), r;
-	struct x_cond l = { c, sr, { 0 }, { "" } };
+	struct x_cond l = {c, sr, {0}, {""}};
 
 	if (c->dm == DM_NONE) {
 		/* X is the user's (startx): wait for them to leave it. */
 		if (pid)
-			fprintf(stderr, "session-switch: waiting up to %d s for X on :%d (pid %d) to exit: log out "
-					"of it\n", timeout_ms / 1000, c->display, pid);
+			fprintf(stderr,
+				"session-switch: waiting up to %d s for X on :%d (pid %d) to exit: log out "
+				"of it\n",
+				timeout_ms / 1000, c->display, pid);
 	} else if ((r = dm_run(c, false, timeout_ms, e)) < 0) {
 		return r;
 	}
@@ -201,20 +207,22 @@ int display_stop(const struct ss_config *c, const struct sysroot *sr, int timeou
 		/* Woken by the process's exit, not by a clock. */
 		int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
 		if (pfd >= 0) {
-			struct pollfd p = { .fd = pfd, .events = POLLIN };
+			struct pollfd p = {.fd = pfd, .events = POLLIN};
 			int n = poll(&p, 1, timeout_ms);
 			close(pfd);
 			if (n == 0)
-				return ss_fail(e, -ETIMEDOUT, "X (pid %d) did not exit within %d ms%s", pid, timeout_ms,
-					       c->dm == DM_NONE ? ": quit X and try again" :
-								  " after the display manager was stopped");
+				return ss_fail(e, -ETIMEDOUT, "X (pid %d) did not exit within %d ms%s", pid,
+					       timeout_ms,
+					       c->dm == DM_NONE ? ": quit X and try again"
+								: " after the display manager was stopped");
 		}
 	}
 	/* Gone means: no root server answers on the display any more.  What a
 	 * user serves there is no X of ours; display_start deals with it. */
 	if (x_wait(x_gone, &l, timeout_ms) < 0)
-		return ss_fail(e, -ETIMEDOUT, "X on :%d is still there %d ms after the display manager stopped",
-			       c->display, timeout_ms);
+		return ss_fail(e, -ETIMEDOUT,
+			       "X on :%d is still there %d ms after the display manager stopped", c->display,
+			       timeout_ms);
 	return 0;
 }
 
@@ -252,7 +260,8 @@ static int quarantine_open(int tmpfd, char *where, size_t wlen, bool cross, stru
 		unsigned long long rnd = 0;
 		int rfd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 		if (rfd < 0 || read(rfd, &rnd, sizeof(rnd)) != (ssize_t)sizeof(rnd))
-			rnd ^= (unsigned long long)kwait_now_ms() * 2654435761ULL ^ (unsigned long long)getpid();
+			rnd ^=
+			    (unsigned long long)kwait_now_ms() * 2654435761ULL ^ (unsigned long long)getpid();
 		if (rfd >= 0)
 			close(rfd);
 		snprintf(name, sizeof(name), ".session-switch-quarantine.%016llx", rnd);
@@ -277,8 +286,12 @@ static int quarantine_open(int tmpfd, char *where, size_t wlen, bool cross, stru
 
 static const char *kind_of(mode_t m)
 {
-	return S_ISREG(m) ? "file" : S_ISFIFO(m) ? "FIFO" : S_ISSOCK(m) ? "socket" : S_ISLNK(m) ? "symlink" :
-	       S_ISDIR(m) ? "directory" : "special file";
+	return S_ISREG(m)    ? "file"
+	       : S_ISFIFO(m) ? "FIFO"
+	       : S_ISSOCK(m) ? "socket"
+	       : S_ISLNK(m)  ? "symlink"
+	       : S_ISDIR(m)  ? "directory"
+			     : "special file";
 }
 
 /* One name in dfd (shown as dshow/name) that root did not create goes
@@ -313,14 +326,15 @@ static int move_aside(int tmpfd, int dfd, const char *dshow, const char *name, s
 		}
 		if (err == ENOENT)
 			return 0;
-		return ss_fail(e, -err, "cannot move %s (a %s of uid %u, %s) aside: %s", show, kind_of(st.st_mode),
-			       (unsigned)st.st_uid, owner, strerror(err));
+		return ss_fail(e, -err, "cannot move %s (a %s of uid %u, %s) aside: %s", show,
+			       kind_of(st.st_mode), (unsigned)st.st_uid, owner, strerror(err));
 	}
-	audit(LOG_WARNING, "moved aside %s, a %s that root did not create (owner uid %u, %s), into %s/%s: "
-	      "a user's stand-in for X's lock or socket", show, kind_of(st.st_mode), (unsigned)st.st_uid, owner,
-	      where, to);
-	fprintf(stderr, "session-switch: moved aside %s (a %s of %s, uid %u) into %s\n", show, kind_of(st.st_mode),
-		owner, (unsigned)st.st_uid, where);
+	audit(LOG_WARNING,
+	      "moved aside %s, a %s that root did not create (owner uid %u, %s), into %s/%s: "
+	      "a user's stand-in for X's lock or socket",
+	      show, kind_of(st.st_mode), (unsigned)st.st_uid, owner, where, to);
+	fprintf(stderr, "session-switch: moved aside %s (a %s of %s, uid %u) into %s\n", show,
+		kind_of(st.st_mode), owner, (unsigned)st.st_uid, where);
 	return 1;
 }
 
@@ -345,7 +359,8 @@ int display_quarantine(struct ss_error *e)
 	if (tmpfd < 0)
 		return ss_fail(e, -errno, "/tmp: %s", strerror(errno));
 	/* X's socket directory itself: root's directory, or it goes aside whole */
-	if (fstatat(tmpfd, ".X11-unix", &st, AT_SYMLINK_NOFOLLOW) == 0 && (!S_ISDIR(st.st_mode) || st.st_uid != 0))
+	if (fstatat(tmpfd, ".X11-unix", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    (!S_ISDIR(st.st_mode) || st.st_uid != 0))
 		r = move_aside(tmpfd, tmpfd, "/tmp", ".X11-unix", e);
 	xfd = r < 0 ? -1 : openat(tmpfd, ".X11-unix", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (xfd >= 0 && (dir = fdopendir(xfd))) {
@@ -380,9 +395,11 @@ static int xcheck(const struct ss_config *c, int timeout_ms, char *info, size_t 
 	char disp[16], tmo[16];
 
 	if (!pw || pw->pw_uid == 0)
-		return ss_fail(e, -ENOENT, "no system user " XCHECK_USER " to run the X check as: create it with "
-			       "useradd --system --no-create-home --home-dir / --shell /usr/sbin/nologin " XCHECK_USER
-			       " (make install does when run as root)");
+		return ss_fail(
+		    e, -ENOENT,
+		    "no system user " XCHECK_USER " to run the X check as: create it with "
+		    "useradd --system --no-create-home --home-dir / --shell /usr/sbin/nologin " XCHECK_USER
+		    " (make install does when run as root)");
 	struct stat st;
 	auth = open(authfile, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (auth < 0)
@@ -390,7 +407,8 @@ static int xcheck(const struct ss_config *c, int timeout_ms, char *info, size_t 
 	/* the display manager's own file: never a FIFO or a user's */
 	if (fstat(auth, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0) {
 		close(auth);
-		return ss_fail(e, -EPERM, "%s is not a regular file of root's (set [display] authfile)", authfile);
+		return ss_fail(e, -EPERM, "%s is not a regular file of root's (set [display] authfile)",
+			       authfile);
 	}
 	if (pipe2(out, O_CLOEXEC) < 0) {
 		close(auth);
@@ -400,8 +418,8 @@ static int xcheck(const struct ss_config *c, int timeout_ms, char *info, size_t 
 	snprintf(tmo, sizeof(tmo), "%d", timeout_ms);
 	pid_t pid = fork();
 	if (pid == 0) {
-		char *argv[] = { "session-switch-xcheck", disp, tmo, NULL };
-		char *env[] = { "PATH=/usr/bin:/bin", "LANG=C", NULL };
+		char *argv[] = {"session-switch-xcheck", disp, tmo, NULL};
+		char *env[] = {"PATH=/usr/bin:/bin", "LANG=C", NULL};
 		if (spawn_child_setup(auth, out[1], -1) < 0)
 			_exit(127);
 		/* Rule 13: groups, then gid, then uid, each checked. */
@@ -423,7 +441,7 @@ static int xcheck(const struct ss_config *c, int timeout_ms, char *info, size_t 
 	size_t used = 0;
 	ssize_t n = 1;
 	while (n > 0 && used + 1 < infolen) {
-		struct pollfd p = { .fd = out[0], .events = POLLIN };
+		struct pollfd p = {.fd = out[0], .events = POLLIN};
 		long left = deadline - kwait_now_ms();
 		int k = left > 0 ? poll(&p, 1, (int)left) : 0;
 		if (k < 0 && errno == EINTR)
@@ -446,9 +464,10 @@ static int xcheck(const struct ss_config *c, int timeout_ms, char *info, size_t 
 		return ss_fail(e, r, "the X check did not finish within %d ms", timeout_ms + 2000);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return ss_fail(e, -EIO, "X on %s is not usable: %s", disp,
-			       WIFEXITED(status) && WEXITSTATUS(status) == 1 ? "no output is connected" :
-			       WIFEXITED(status) && WEXITSTATUS(status) >= 126 ? "the X check could not run" :
-			       "it does not accept connections");
+			       WIFEXITED(status) && WEXITSTATUS(status) == 1 ? "no output is connected"
+			       : WIFEXITED(status) && WEXITSTATUS(status) >= 126
+				   ? "the X check could not run"
+				   : "it does not accept connections");
 	return 0;
 }
 
@@ -481,8 +500,9 @@ static int x_gpu(const struct sysroot *sr, int display, struct pci_addr *gpu, ch
 	return r;
 }
 
-static int display_start_checked(const struct ss_config *c, const struct sysroot *sr, const struct pci_addr *gpu,
-				 int timeout_ms, char *info, size_t infolen, struct ss_error *e);
+static int display_start_checked(const struct ss_config *c, const struct sysroot *sr,
+				 const struct pci_addr *gpu, int timeout_ms, char *info, size_t infolen,
+				 struct ss_error *e);
 
 /* Before the display manager starts X: what users left in /tmp goes
  * aside, and nobody may still serve the display (an abstract socket
@@ -497,23 +517,30 @@ static int display_free(const struct ss_config *c, const struct sysroot *sr, str
 	if (xserver_peer(sr, c->display, 0, &x) == XSERVER_NONE)
 		return 0;
 	struct passwd *pw = x.pid > 0 ? getpwuid(x.uid) : NULL;
-	audit(LOG_WARNING, "display :%d is held by pid %ld (%s) of uid %ld (%s): not starting X there", c->display,
-	      (long)x.pid, x.comm[0] ? x.comm : "-", (long)(int)x.uid, pw ? pw->pw_name : "?");
+	audit(LOG_WARNING, "display :%d is held by pid %ld (%s) of uid %ld (%s): not starting X there",
+	      c->display, (long)x.pid, x.comm[0] ? x.comm : "-", (long)(int)x.uid, pw ? pw->pw_name : "?");
 	if (x.pid > 0 && x.uid == 0)
 		return ss_fail(e, -EBUSY, "an X server (pid %ld, %s) already serves :%d", (long)x.pid, x.comm,
 			       c->display);
-	return ss_fail(e, -EPERM, "display :%d is held by %s (pid %ld, %s, uid %ld), not by the display manager: "
+	return ss_fail(e, -EPERM,
+		       "display :%d is held by %s (pid %ld, %s, uid %ld), not by the display manager: "
 		       "the display manager cannot start its X server there; end that process and run "
-		       "session-switch recover", c->display, pw ? pw->pw_name : "another user", (long)x.pid,
-		       x.comm[0] ? x.comm : "-", (long)(int)x.uid);
+		       "session-switch recover",
+		       c->display, pw ? pw->pw_name : "another user", (long)x.pid, x.comm[0] ? x.comm : "-",
+		       (long)(int)x.uid);
 }
 
 /* Xorg's own words for a failed start: its first (EE) lines that say
  * something (not the boilerplate about where the log is). */
 static void append_xorg_errors(const struct sysroot *sr, int display, struct ss_error *e)
 {
-	static const char *const noise[] = { "Please also check", "Server terminated", "Please consult",
-					     "for help", "http", "Fatal server error", "dbus" };
+	static const char *const noise[] = {"Please also check",
+					    "Server terminated",
+					    "Please consult",
+					    "for help",
+					    "http",
+					    "Fatal server error",
+					    "dbus"};
 	char path[40], *log = NULL;
 	int n = 0;
 
@@ -533,8 +560,8 @@ static void append_xorg_errors(const struct sysroot *sr, int display, struct ss_
 		if (keep) {
 			const char *text = ee + 5;
 			int tl = (int)(len - (size_t)(text - p));
-			used += (size_t)snprintf(e->msg + used, sizeof(e->msg) - used, "%s%.*s", n ? "; " : "; Xorg: ",
-						 tl > 160 ? 160 : tl, text);
+			used += (size_t)snprintf(e->msg + used, sizeof(e->msg) - used, "%s%.*s",
+						 n ? "; " : "; Xorg: ", tl > 160 ? 160 : tl, text);
 			n++;
 		}
 		p = nl ? nl + 1 : NULL;
@@ -542,8 +569,8 @@ static void append_xorg_errors(const struct sysroot *sr, int display, struct ss_
 	free(log);
 }
 
-int display_start(const struct ss_config *c, const struct sysroot *sr, const struct pci_addr *gpu, int timeout_ms,
-		  char *info, size_t infolen, struct ss_error *e)
+int display_start(const struct ss_config *c, const struct sysroot *sr, const struct pci_addr *gpu,
+		  int timeout_ms, char *info, size_t infolen, struct ss_error *e)
 {
 	int r = display_start_checked(c, sr, gpu, timeout_ms, info, infolen, e);
 	if (r < 0)
@@ -551,10 +578,11 @@ int display_start(const struct ss_config *c, const struct sysroot *sr, const str
 	return r;
 }
 
-static int display_start_checked(const struct ss_config *c, const struct sysroot *sr, const struct pci_addr *gpu,
-				 int timeout_ms, char *info, size_t infolen, struct ss_error *e)
+static int display_start_checked(const struct ss_config *c, const struct sysroot *sr,
+				 const struct pci_addr *gpu, int timeout_ms, char *info, size_t infolen,
+				 struct ss_error *e)
 {
-	struct x_cond l = { c, sr, { 0 }, { "" } };
+	struct x_cond l = {c, sr, {0}, {""}};
 	int r;
 
 	info[0] = '\0';
@@ -569,18 +597,22 @@ static int display_start_checked(const struct ss_config *c, const struct sysroot
 		return r;
 	if (x_wait(x_ours, &l, timeout_ms) < 0) {
 		if (l.e.msg[0] && strstr(l.e.msg, "no X server") == NULL)
-			return ss_fail(e, -EPERM, "X did not come up as the display manager's own server within %d ms: "
-				       "%s", timeout_ms, l.e.msg);
-		return ss_fail(e, -ETIMEDOUT, "no X server came up on :%d within %d ms", c->display, timeout_ms);
+			return ss_fail(e, -EPERM,
+				       "X did not come up as the display manager's own server within %d ms: "
+				       "%s",
+				       timeout_ms, l.e.msg);
+		return ss_fail(e, -ETIMEDOUT, "no X server came up on :%d within %d ms", c->display,
+			       timeout_ms);
 	}
-	audit(LOG_INFO, "X on :%d is pid %ld (%s), root's and the display manager's", c->display, (long)l.x.pid,
-	      l.x.comm);
+	audit(LOG_INFO, "X on :%d is pid %ld (%s), root's and the display manager's", c->display,
+	      (long)l.x.pid, l.x.comm);
 	if ((r = xcheck(c, timeout_ms, info, infolen, e)) < 0)
 		return r;
 	struct pci_addr got;
 	char card[32] = "", want[PCI_ADDR_LEN], have[PCI_ADDR_LEN];
 	if (x_gpu(sr, c->display, &got, card, sizeof(card)) < 0)
-		return ss_fail(e, -ENOENT, "X is up but /var/log/Xorg.%d.log does not say which GPU it drives",
+		return ss_fail(e, -ENOENT,
+			       "X is up but /var/log/Xorg.%d.log does not say which GPU it drives",
 			       c->display);
 	pci_addr_format(gpu, want);
 	pci_addr_format(&got, have);

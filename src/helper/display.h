@@ -39,7 +39,7 @@ int display_stop(const struct ss_config *c, const struct sysroot *sr, int timeou
  * (checked by session-switch-xcheck as an unprivileged user) and its log
  * says it drives `gpu`.  info receives xcheck's JSON line.  1 with
  * manager = none (the user starts X). */
-int display_start(const struct ss_config *c, const struct sysroot *sr, const struct pci_addr *gpu, int timeout_ms,
-		  char *info, size_t infolen, struct ss_error *e);
+int display_start(const struct ss_config *c, const struct sysroot *sr, const struct pci_addr *gpu,
+		  int timeout_ms, char *info, size_t infolen, struct ss_error *e);
 
 #endif

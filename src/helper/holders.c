@@ -45,7 +45,8 @@ static bool matches(const char *node, const char *const *prefixes, size_t n)
 			continue;
 		/* "/dev/snd/controlC1" must not match "/dev/snd/controlC10" */
 		char next = node[l];
-		if (next == '\0' || !isdigit((unsigned char)prefixes[i][l - 1]) || !isdigit((unsigned char)next))
+		if (next == '\0' || !isdigit((unsigned char)prefixes[i][l - 1]) ||
+		    !isdigit((unsigned char)next))
 			return true;
 	}
 	return false;
@@ -114,8 +115,9 @@ static int scan_process(struct scan *s, const char *pid, struct ss_error *e)
 	snprintf(fddir, sizeof(fddir), "/proc/%.10s/fd", pid);
 	r = sysroot_opendir(s->sr, fddir, &fds);
 	if (r < 0)
-		return gone(r) ? 0 : ss_fail(e, r, "cannot read the open files of process %s (%s): %s", pid, fddir,
-					   strerror(-r));
+		return gone(r) ? 0
+			       : ss_fail(e, r, "cannot read the open files of process %s (%s): %s", pid,
+					 fddir, strerror(-r));
 	if (fstat(dirfd(fds), &st) < 0)
 		st.st_uid = (uid_t)-1;
 	while (r == 0 && (errno = 0, fe = readdir(fds))) {
@@ -129,7 +131,8 @@ static int scan_process(struct scan *s, const char *pid, struct ss_error *e)
 		ssize_t n = sysroot_readlink(s->sr, fdpath, target, sizeof(target));
 		/* a path longer than the buffer is no device node we look for */
 		if (n < 0 && !gone((int)n) && n != -ENAMETOOLONG)
-			r = ss_fail(e, (int)n, "cannot read %s of process %s: %s", fdpath, pid, strerror((int)-n));
+			r = ss_fail(e, (int)n, "cannot read %s of process %s: %s", fdpath, pid,
+				    strerror((int)-n));
 		if (n < 0 || !matches(target, s->prefixes, s->nprefixes))
 			continue;
 		s->total++;
@@ -163,7 +166,7 @@ static int scan_process(struct scan *s, const char *pid, struct ss_error *e)
 int holders_scan(const struct sysroot *sr, const char *const *prefixes, size_t nprefixes, struct holder *out,
 		 size_t max, size_t *total, long deadline_ms, struct ss_error *e)
 {
-	struct scan s = { sr, prefixes, nprefixes, out, max, 0, 0, deadline_ms };
+	struct scan s = {sr, prefixes, nprefixes, out, max, 0, 0, deadline_ms};
 	struct dirent *pe;
 	size_t done = 0, left = 0;
 	char at[16] = "";
@@ -190,11 +193,16 @@ int holders_scan(const struct sysroot *sr, const char *const *prefixes, size_t n
 		while ((pe = readdir(proc)))
 			left += pid_name(pe->d_name);
 		if (at[0])
-			ss_fail(e, r, "the holder scan ran out of time after %zu processes: process %s and %zu more "
-				"were not read", done, at, left);
+			ss_fail(
+			    e, r,
+			    "the holder scan ran out of time after %zu processes: process %s and %zu more "
+			    "were not read",
+			    done, at, left);
 		else
-			snprintf(e->msg + strlen(e->msg), sizeof(e->msg) - strlen(e->msg), ", and %zu processes "
-				 "after it were not read", left);
+			snprintf(e->msg + strlen(e->msg), sizeof(e->msg) - strlen(e->msg),
+				 ", and %zu processes "
+				 "after it were not read",
+				 left);
 	}
 	closedir(proc);
 	*total = s.total;
@@ -243,7 +251,8 @@ static void i2c_nodes(const struct sysroot *sr, const struct pci_dev *d, struct 
 		char conn[448];
 		struct dirent *ce;
 		DIR *cp;
-		if (strncmp(de->d_name, d->drm_card, strlen(d->drm_card)) != 0 || de->d_name[strlen(d->drm_card)] != '-')
+		if (strncmp(de->d_name, d->drm_card, strlen(d->drm_card)) != 0 ||
+		    de->d_name[strlen(d->drm_card)] != '-')
 			continue;
 		snprintf(conn, sizeof(conn), "%s/%.255s", dir, de->d_name);
 		if (sysroot_opendir(sr, conn, &cp) < 0)
@@ -282,12 +291,15 @@ static int driver_nodes(const struct machine *m, const struct pci_dev *d, struct
 		if (drvdata_expand(dd.nodes[i], d->name, minor, node, sizeof(node)) == 0)
 			node_add(ns, node, "", "");
 	for (size_t i = 0; i < m->devs.n; i++)
-		alone &= in_target(&m->target, &m->devs.dev[i].addr) || strcmp(m->devs.dev[i].driver, d->driver) != 0;
+		alone &= in_target(&m->target, &m->devs.dev[i].addr) ||
+			 strcmp(m->devs.dev[i].driver, d->driver) != 0;
 	for (size_t i = 0; alone && i < dd.nshared; i++)
 		node_add(ns, dd.shared[i], "", "");
 	if (drvdata_persistence_held(&m->root, &dd, d->name, shown, sizeof(shown)))
-		snprintf(held, hlen, "the %s driver holds %s with no file open (legacy persistence mode: %s says "
-			 "so); turn it off (nvidia-smi -i %s -pm 0) or let [host] services stop what turns it on; ",
+		snprintf(held, hlen,
+			 "the %s driver holds %s with no file open (legacy persistence mode: %s says "
+			 "so); turn it off (nvidia-smi -i %s -pm 0) or let [host] services stop what turns "
+			 "it on; ",
 			 d->driver, d->name, shown, d->name);
 	return 0;
 }
@@ -331,8 +343,9 @@ static bool of_service(const struct ss_config *c, const struct holder *h)
 {
 	for (size_t i = 0; i < c->nservices; i++) {
 		const char *jn = config_service_jname(&c->services[i]);
-		if ((h->unit[0] && strcmp(h->unit, jn) == 0) || (h->comm[0] && strncmp(h->comm, jn, 15) == 0 &&
-								  strlen(h->comm) == (strlen(jn) < 15 ? strlen(jn) : 15)))
+		if ((h->unit[0] && strcmp(h->unit, jn) == 0) ||
+		    (h->comm[0] && strncmp(h->comm, jn, 15) == 0 &&
+		     strlen(h->comm) == (strlen(jn) < 15 ? strlen(jn) : 15)))
 			return true;
 	}
 	return false;
@@ -350,12 +363,15 @@ int holders_check(const struct machine *m, const struct holders_opts *o, struct 
 		return ss_fail(e, -ENOMEM, "out of memory");
 	r = card_nodes(m, o->to, ns, held, sizeof(held), e);
 	if (r == 0 && ns->n)
-		found = holders_scan(&m->root, ns->p, ns->n, h, HOLDERS_MAX, &total, kwait_now_ms() + o->timeout_ms, e);
+		found = holders_scan(&m->root, ns->p, ns->n, h, HOLDERS_MAX, &total,
+				     kwait_now_ms() + o->timeout_ms, e);
 	if (r == 0 && found < 0) {
 		char why[SS_ERRLEN];
 		snprintf(why, sizeof(why), "%s", e->msg);
-		r = ss_fail(e, found, "could not tell who holds the card, so nothing was changed: %.700s. Try again; "
-			    "if it persists, find what keeps /proc from being read", why);
+		r = ss_fail(e, found,
+			    "could not tell who holds the card, so nothing was changed: %.700s. Try again; "
+			    "if it persists, find what keeps /proc from being read",
+			    why);
 	}
 	for (int i = 0; r == 0 && i < found; i++) {
 		char comm[32], user[40];
@@ -374,18 +390,20 @@ int holders_check(const struct machine *m, const struct holders_opts *o, struct 
 			audit_clean(pw->pw_name, user, sizeof(user));
 		else
 			snprintf(user, sizeof(user), "uid %u", (unsigned)h[i].uid);
-		int w = snprintf(list + used, sizeof(list) - used, "%s%s (pid %d, user %s) has %s open", shown ? "; " : "",
-				 comm, (int)h[i].pid, user, h[i].node);
+		int w = snprintf(list + used, sizeof(list) - used, "%s%s (pid %d, user %s) has %s open",
+				 shown ? "; " : "", comm, (int)h[i].pid, user, h[i].node);
 		if (w > 0 && (size_t)w < sizeof(list) - used)
 			used += (size_t)w, shown++;
 	}
 	/* the holders that did not fit are counted, never dropped */
 	if (r == 0 && total > shown + spared && used + 40 < sizeof(list))
-		snprintf(list + used, sizeof(list) - used, "%s%zu more open file(s) of the card", shown ? "; and " : "",
-			 total - shown - spared);
+		snprintf(list + used, sizeof(list) - used, "%s%zu more open file(s) of the card",
+			 shown ? "; and " : "", total - shown - spared);
 	if (r == 0 && (list[0] || held[0]))
-		r = ss_fail(e, -EBUSY, "the devices are in use: %s%s%s Close those programs (session-switch never "
-			    "kills them) and try again", held, list, list[0] ? "." : "");
+		r = ss_fail(e, -EBUSY,
+			    "the devices are in use: %s%s%s Close those programs (session-switch never "
+			    "kills them) and try again",
+			    held, list, list[0] ? "." : "");
 	free(ns);
 	return r;
 }

@@ -21,9 +21,9 @@
 
 struct holder {
 	pid_t pid;
-	uid_t uid;              /* the owner of /proc/PID: its effective uid */
+	uid_t uid; /* the owner of /proc/PID: its effective uid */
 	char comm[32];
-	char unit[64];          /* its systemd service ("nvidia-persistenced"), "" when none */
+	char unit[64];		 /* its systemd service ("nvidia-persistenced"), "" when none */
 	char node[HOLDERS_NODE]; /* "/dev/snd/controlC1" */
 };
 
@@ -36,10 +36,10 @@ int holders_scan(const struct sysroot *sr, const char *const *prefixes, size_t n
 		 size_t max, size_t *total, long deadline_ms, struct ss_error *e);
 
 struct holders_opts {
-	enum mode to;            /* the mode a switch goes to */
-	int exclude_pid;         /* the X server, which the switch stops itself; 0 none */
-	bool spare_services;     /* [host] services' own processes are stopped, not refused */
-	int timeout_ms;          /* the whole check's deadline */
+	enum mode to;	     /* the mode a switch goes to */
+	int exclude_pid;     /* the X server, which the switch stops itself; 0 none */
+	bool spare_services; /* [host] services' own processes are stopped, not refused */
+	int timeout_ms;	     /* the whole check's deadline */
 };
 
 /* Refuse (-EBUSY, every holder named with pid, user and command, and the

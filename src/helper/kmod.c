@@ -53,16 +53,21 @@ int kmod_unload(const struct sysroot *sr, const char *name, int timeout_ms, stru
 	}
 	r = child_wait(pid, timeout_ms, &status);
 	if (r == -ETIMEDOUT)
-		return ss_fail(e, r, "unloading module %s did not return within %d ms: its driver's remove is "
-			       "stuck in the kernel (for NVIDIA's driver: something still holds the GPU, or legacy "
-			       "persistence mode is on). Nothing more was done; reboot, then run session-switch "
-			       "recover", name, timeout_ms);
+		return ss_fail(
+		    e, r,
+		    "unloading module %s did not return within %d ms: its driver's remove is "
+		    "stuck in the kernel (for NVIDIA's driver: something still holds the GPU, or legacy "
+		    "persistence mode is on). Nothing more was done; reboot, then run session-switch "
+		    "recover",
+		    name, timeout_ms);
 	if (r < 0)
 		return ss_fail(e, r, "waiting for the unload of %s: %s", name, strerror(-r));
 	r = WIFEXITED(status) ? -WEXITSTATUS(status) : -EINTR;
 	if (r == -EWOULDBLOCK || r == -EBUSY)
-		return ss_fail(e, -EBUSY, "module %s is in use (%s lists what depends on it): close what uses "
-			       "the GPU, or list those modules first in [host] unload", name, "lsmod");
+		return ss_fail(e, -EBUSY,
+			       "module %s is in use (%s lists what depends on it): close what uses "
+			       "the GPU, or list those modules first in [host] unload",
+			       name, "lsmod");
 	if (r < 0)
 		return ss_fail(e, r, "unloading module %s: %s", name, strerror(-r));
 	return 0;
@@ -70,7 +75,7 @@ int kmod_unload(const struct sysroot *sr, const char *name, int timeout_ms, stru
 
 int kmod_load(const struct sysroot *sr, const char *name, int timeout_ms, struct ss_error *e)
 {
-	char *argv[] = { "modprobe", (char *)name, NULL };
+	char *argv[] = {"modprobe", (char *)name, NULL};
 	int r;
 
 	if (!config_module_name_valid(name))
@@ -79,7 +84,9 @@ int kmod_load(const struct sysroot *sr, const char *name, int timeout_ms, struct
 		return 0;
 	r = spawn_wait(MODPROBE_PATH, argv, timeout_ms, e);
 	if (r > 0)
-		r = ss_fail(e, -ENOENT, MODPROBE_PATH " %s failed (exit %d): is the module installed for this "
-			    "kernel (uname -r)?", name, r);
+		r = ss_fail(e, -ENOENT,
+			    MODPROBE_PATH " %s failed (exit %d): is the module installed for this "
+					  "kernel (uname -r)?",
+			    name, r);
 	return r;
 }

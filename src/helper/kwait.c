@@ -19,7 +19,7 @@ long kwait_now_ms(void)
 
 int kwait_open(struct kwait *w)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 /* kernel uevents */ };
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = 1 /* kernel uevents */};
 	int size = 1 << 20;
 
 	w->events = 0;
@@ -62,11 +62,11 @@ int kwait_until(struct kwait *w, bool (*cond)(void *), void *arg, int timeout_ms
 		if (left <= 0)
 			return -ETIMEDOUT;
 		if (w->fd < 0) {
-			struct timespec ts = { 0, 5 * 1000000L };
+			struct timespec ts = {0, 5 * 1000000L};
 			nanosleep(&ts, NULL);
 			continue;
 		}
-		struct pollfd p = { .fd = w->fd, .events = POLLIN };
+		struct pollfd p = {.fd = w->fd, .events = POLLIN};
 		int n = poll(&p, 1, (int)left);
 		if (n < 0 && errno != EINTR)
 			return -errno;

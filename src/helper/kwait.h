@@ -7,8 +7,8 @@
 #include <stdbool.h>
 
 struct kwait {
-	int fd;        /* NETLINK_KOBJECT_UEVENT socket, or -1 */
-	long events;   /* uevents seen, for the benchmark's curiosity */
+	int fd;	     /* NETLINK_KOBJECT_UEVENT socket, or -1 */
+	long events; /* uevents seen, for the benchmark's curiosity */
 };
 
 /* Opening before the action that causes the event avoids a lost wakeup. */

@@ -57,8 +57,8 @@
 #endif
 
 enum verb { VERB_VM, VERB_HOST, VERB_RECOVER, VERB_STATUS, VERB_N };
-static const char *const verbs[] = { [VERB_VM] = "vm", [VERB_HOST] = "host", [VERB_RECOVER] = "recover",
-				      [VERB_STATUS] = "status" };
+static const char *const verbs[] = {
+    [VERB_VM] = "vm", [VERB_HOST] = "host", [VERB_RECOVER] = "recover", [VERB_STATUS] = "status"};
 
 struct args {
 	enum verb verb;
@@ -100,9 +100,10 @@ static int parse_args(int argc, char **argv, struct args *a)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: session-switch-helper vm|host|recover|status [--wait SECONDS] [--json] [--detach]\n"
-			"       session-switch-helper recover --boot\n"
-			"(run through session-switch; see session-switch(1))\n");
+	fprintf(stderr,
+		"usage: session-switch-helper vm|host|recover|status [--wait SECONDS] [--json] [--detach]\n"
+		"       session-switch-helper recover --boot\n"
+		"(run through session-switch; see session-switch(1))\n");
 	return EXIT_USAGE;
 }
 
@@ -116,24 +117,29 @@ static int status(const struct machine *m)
 	}
 	mode_of(&m->target, &m->devs, &mr);
 	printf("mode=%s journal=%s\n", mode_str(mr.mode),
-	       m->journal_err ? "none" : m->journal.state == JOURNAL_PENDING ? "pending" : "done");
+	       m->journal_err			     ? "none"
+	       : m->journal.state == JOURNAL_PENDING ? "pending"
+						     : "done");
 	return EXIT_OK;
 }
 
 /* What keeps a verb from running on this machine, as an exit code; an
  * interrupted switch comes first, whatever else is wrong: with the bridge
  * removed, the configured devices are missing. */
-static int machine_verdict(const struct machine *m, enum machine_fail mf, enum verb v, const struct ss_error *e)
+static int machine_verdict(const struct machine *m, enum machine_fail mf, enum verb v,
+			   const struct ss_error *e)
 {
 	bool pending = mf != MACHINE_SYSTEM && m->journal_err == 0 && m->journal.state == JOURNAL_PENDING;
 	int rc = EXIT_OK;
 
 	if (pending && v != VERB_RECOVER && v != VERB_STATUS) {
-		fprintf(stderr, "session-switch: a switch to %s was interrupted and is still pending in "
-				JOURNAL_DIR "/" JOURNAL_FILE "; run session-switch recover first\n",
+		fprintf(stderr,
+			"session-switch: a switch to %s was interrupted and is still pending in " JOURNAL_DIR
+			"/" JOURNAL_FILE "; run session-switch recover first\n",
 			mode_str(m->journal.to));
 		rc = EXIT_RECOVER;
-	} else if (mf == MACHINE_CONFIG && !(pending && v == VERB_RECOVER)) { /* recover needs the journal only */
+	} else if (mf == MACHINE_CONFIG &&
+		   !(pending && v == VERB_RECOVER)) { /* recover needs the journal only */
 		fprintf(stderr, "session-switch: %s\n", e->msg);
 		rc = EXIT_CONFIG;
 	} else if (mf == MACHINE_SYSTEM) {
@@ -145,12 +151,14 @@ static int machine_verdict(const struct machine *m, enum machine_fail mf, enum v
 
 /* The switch runs in a child that the caller cannot block or signal
  * (report_fork); this process only relays, holding no lock. */
-static int run_verb(const struct args *a, const struct machine *m, const struct authz *az, struct switch_opts *so,
-		    struct out *out, int *lock)
+static int run_verb(const struct args *a, const struct machine *m, const struct authz *az,
+		    struct switch_opts *so, struct out *out, int *lock)
 {
-	static const int exits[] = { [SWITCH_OK] = EXIT_OK, [SWITCH_REFUSED] = EXIT_REFUSED,
-				     [SWITCH_ROLLED_BACK] = EXIT_ROLLED_BACK, [SWITCH_LEFT] = EXIT_RECOVER };
-	struct ss_error e = { "" };
+	static const int exits[] = {[SWITCH_OK] = EXIT_OK,
+				    [SWITCH_REFUSED] = EXIT_REFUSED,
+				    [SWITCH_ROLLED_BACK] = EXIT_ROLLED_BACK,
+				    [SWITCH_LEFT] = EXIT_RECOVER};
+	struct ss_error e = {""};
 	enum switch_result res;
 
 	so->progress = report_progress;
@@ -185,14 +193,14 @@ static int run_verb(const struct args *a, const struct machine *m, const struct 
 
 int main(int argc, char **argv)
 {
-	struct switch_opts so = { .ruid = getuid(), .write_timeout_ms = 20000, .wait_timeout_ms = 10000 };
+	struct switch_opts so = {.ruid = getuid(), .write_timeout_ms = 20000, .wait_timeout_ms = 10000};
 	gid_t rgid = getgid();
-	struct ss_error e = { "" };
-	struct args a = { VERB_VM, false, false, false, 0 };
+	struct ss_error e = {""};
+	struct args a = {VERB_VM, false, false, false, 0};
 	struct ss_config conf;
 	struct machine m;
 	struct authz az;
-	struct out out = { .json = false, .relay = -1 };
+	struct out out = {.json = false, .relay = -1};
 	int lock = -1, rc, r, rundir;
 
 	/* Rule 1: no argv[0], no service (CVE-2021-4034). */
@@ -209,13 +217,15 @@ int main(int argc, char **argv)
 	/* Only the init system may roll back without bringing the display
 	 * manager back: anyone else would be left without a login screen. */
 	if (a.boot && so.ruid != 0) {
-		fprintf(stderr, "session-switch: recover --boot is for the init system, before the display manager; "
-				"run session-switch recover\n");
+		fprintf(stderr,
+			"session-switch: recover --boot is for the init system, before the display manager; "
+			"run session-switch recover\n");
 		return EXIT_REFUSED;
 	}
 	if (geteuid() != 0) {
-		fprintf(stderr, "session-switch-helper: not running as root: it must be installed setuid root "
-				"(make install as root does that)\n");
+		fprintf(stderr,
+			"session-switch-helper: not running as root: it must be installed setuid root "
+			"(make install as root does that)\n");
 		return EXIT_REFUSED;
 	}
 	/* The seat login is read before the caller is shut out, so the one
@@ -227,16 +237,19 @@ int main(int argc, char **argv)
 	}
 	out.rundir = rundir;
 	if (!authz_check(rundir, so.ruid, rgid, &az)) {
-		audit(LOG_WARNING, "denied: %s by a user neither in group " SWITCH_GROUP " nor logged in at "
-				   "the login screen", verbs[a.verb]);
-		fprintf(stderr, "session-switch: you may not switch the GPU: log in at the login screen, or ask "
-				"an administrator to add you to the group " SWITCH_GROUP "\n");
+		audit(LOG_WARNING,
+		      "denied: %s by a user neither in group " SWITCH_GROUP " nor logged in at "
+		      "the login screen",
+		      verbs[a.verb]);
+		fprintf(stderr,
+			"session-switch: you may not switch the GPU: log in at the login screen, or ask "
+			"an administrator to add you to the group " SWITCH_GROUP "\n");
 		close(rundir);
 		return EXIT_REFUSED;
 	}
 	if (!az.member)
-		audit(LOG_NOTICE, "allowed: %s by the seat login of %s on %s (%s)", verbs[a.verb], az.seat.user,
-		      az.seat.tty, az.seat.service);
+		audit(LOG_NOTICE, "allowed: %s by the seat login of %s on %s (%s)", verbs[a.verb],
+		      az.seat.user, az.seat.tty, az.seat.service);
 	if ((r = privs_become_root()) < 0) {
 		fprintf(stderr, "session-switch-helper: becoming root: %s\n", strerror(-r));
 		close(rundir);

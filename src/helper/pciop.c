@@ -58,7 +58,6 @@ static int write_once(int dirfd, const char *rel, const char *value)
 	return r;
 }
 
-
 /* The write runs in a child so that a write stuck in the kernel leaves the
  * child in D state, not us.  The child reports -errno as its exit status. */
 void child_keep_only(int keep)
@@ -119,8 +118,8 @@ static int dev_dir(struct pciop *op, const char *dev, struct ss_error *e)
 	return fd;
 }
 
-static int dev_write(struct pciop *op, const char *dev, const char *attr, const char *value,
-		     const char *what, struct ss_error *e)
+static int dev_write(struct pciop *op, const char *dev, const char *attr, const char *value, const char *what,
+		     struct ss_error *e)
 {
 	int fd = dev_dir(op, dev, e), r;
 	if (fd < 0)
@@ -128,8 +127,10 @@ static int dev_write(struct pciop *op, const char *dev, const char *attr, const 
 	r = write_guarded(op, fd, attr, value);
 	close(fd);
 	if (r == -ETIMEDOUT)
-		return ss_fail(e, r, "%s %s: the kernel did not finish within %d ms (a driver is stuck); "
-			       "reboot, then run session-switch recover", what, dev, op->timeout_ms);
+		return ss_fail(e, r,
+			       "%s %s: the kernel did not finish within %d ms (a driver is stuck); "
+			       "reboot, then run session-switch recover",
+			       what, dev, op->timeout_ms);
 	if (r < 0)
 		return ss_fail(e, r, "%s %s: writing /sys/bus/pci/devices/%s/%s: %s", what, dev, dev, attr,
 			       strerror(-r));
@@ -140,8 +141,8 @@ int pciop_set_override(struct pciop *op, const char *dev, const char *value, str
 {
 	char v[PCI_DRIVER_LEN + 2];
 	snprintf(v, sizeof(v), "%s\n", value);
-	return dev_write(op, dev, "driver_override", v, value[0] ? "setting driver_override of" :
-			 "clearing driver_override of", e);
+	return dev_write(op, dev, "driver_override", v,
+			 value[0] ? "setting driver_override of" : "clearing driver_override of", e);
 }
 
 int pciop_driver(struct pciop *op, const char *dev, char *out, size_t len)
@@ -194,8 +195,10 @@ int pciop_probe(struct pciop *op, const char *dev, struct ss_error *e)
 	/* drivers_probe answers an error when no driver takes the device;
 	 * the caller checks the driver link instead. */
 	if (r == -ETIMEDOUT)
-		return ss_fail(e, r, "probing %s: the kernel did not finish within %d ms; reboot, then run "
-			       "session-switch recover", dev, op->timeout_ms);
+		return ss_fail(e, r,
+			       "probing %s: the kernel did not finish within %d ms; reboot, then run "
+			       "session-switch recover",
+			       dev, op->timeout_ms);
 	return 0;
 }
 
@@ -208,8 +211,10 @@ int pciop_rescan(struct pciop *op, struct ss_error *e)
 {
 	int r = write_guarded(op, op->bus_fd, "rescan", "1\n");
 	if (r == -ETIMEDOUT)
-		return ss_fail(e, r, "the PCI rescan did not finish within %d ms; reboot, then run "
-			       "session-switch recover", op->timeout_ms);
+		return ss_fail(e, r,
+			       "the PCI rescan did not finish within %d ms; reboot, then run "
+			       "session-switch recover",
+			       op->timeout_ms);
 	if (r < 0)
 		return ss_fail(e, r, "writing /sys/bus/pci/rescan: %s", strerror(-r));
 	return 0;

@@ -19,7 +19,7 @@
 
 struct pciop {
 	int devices_fd; /* /sys/bus/pci/devices */
-	int bus_fd;     /* /sys/bus/pci */
+	int bus_fd;	/* /sys/bus/pci */
 	int timeout_ms; /* deadline of one write */
 };
 

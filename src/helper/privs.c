@@ -32,9 +32,10 @@
 
 void privs_sanitize(void)
 {
-	static const int ignored[] = { SIGPIPE, SIGALRM, SIGVTALRM, SIGPROF, SIGXFSZ, SIGXCPU, SIGTTOU, SIGTTIN };
-	static const int timers[] = { ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF };
-	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	static const int ignored[] = {SIGPIPE, SIGALRM, SIGVTALRM, SIGPROF,
+				      SIGXFSZ, SIGXCPU, SIGTTOU,   SIGTTIN};
+	static const int timers[] = {ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF};
+	struct itimerval off = {{0, 0}, {0, 0}};
 	sigset_t none;
 
 	for (int fd = 0; fd <= 2; fd++) {
@@ -70,17 +71,25 @@ static void reset_rlimits(void)
 		int res;
 		rlim_t cur, max;
 	} fallback[] = {
-		{ RLIMIT_CPU, RLIM_INFINITY, RLIM_INFINITY },     { RLIMIT_FSIZE, RLIM_INFINITY, RLIM_INFINITY },
-		{ RLIMIT_DATA, RLIM_INFINITY, RLIM_INFINITY },    { RLIMIT_STACK, 8 << 20, RLIM_INFINITY },
-		{ RLIMIT_CORE, 0, RLIM_INFINITY },                { RLIMIT_RSS, RLIM_INFINITY, RLIM_INFINITY },
-		{ RLIMIT_NOFILE, 1024, 4096 },                    { RLIMIT_AS, RLIM_INFINITY, RLIM_INFINITY },
-		{ RLIMIT_NPROC, 4096, 4096 },                     { RLIMIT_MEMLOCK, 8 << 20, 8 << 20 },
-		{ RLIMIT_LOCKS, RLIM_INFINITY, RLIM_INFINITY },   { RLIMIT_SIGPENDING, 4096, 4096 },
-		{ RLIMIT_MSGQUEUE, 819200, 819200 },              { RLIMIT_NICE, 0, 0 },
-		{ RLIMIT_RTPRIO, 0, 0 },                          { RLIMIT_RTTIME, RLIM_INFINITY, RLIM_INFINITY },
+	    {RLIMIT_CPU, RLIM_INFINITY, RLIM_INFINITY},
+	    {RLIMIT_FSIZE, RLIM_INFINITY, RLIM_INFINITY},
+	    {RLIMIT_DATA, RLIM_INFINITY, RLIM_INFINITY},
+	    {RLIMIT_STACK, 8 << 20, RLIM_INFINITY},
+	    {RLIMIT_CORE, 0, RLIM_INFINITY},
+	    {RLIMIT_RSS, RLIM_INFINITY, RLIM_INFINITY},
+	    {RLIMIT_NOFILE, 1024, 4096},
+	    {RLIMIT_AS, RLIM_INFINITY, RLIM_INFINITY},
+	    {RLIMIT_NPROC, 4096, 4096},
+	    {RLIMIT_MEMLOCK, 8 << 20, 8 << 20},
+	    {RLIMIT_LOCKS, RLIM_INFINITY, RLIM_INFINITY},
+	    {RLIMIT_SIGPENDING, 4096, 4096},
+	    {RLIMIT_MSGQUEUE, 819200, 819200},
+	    {RLIMIT_NICE, 0, 0},
+	    {RLIMIT_RTPRIO, 0, 0},
+	    {RLIMIT_RTTIME, RLIM_INFINITY, RLIM_INFINITY},
 	};
 	for (size_t i = 0; i < sizeof(fallback) / sizeof(fallback[0]); i++) {
-		struct rlimit l = { fallback[i].cur, fallback[i].max };
+		struct rlimit l = {fallback[i].cur, fallback[i].max};
 		prlimit(1, fallback[i].res, NULL, &l);
 		/* a setuid program leaves no core with root's memory in it */
 		if (fallback[i].res == RLIMIT_CORE)

@@ -92,8 +92,8 @@ static void show_progress(struct out *o, const struct switch_report *r)
 	}
 	/* Progress on stderr in both modes: a person watching over ssh sees it. */
 	fprintf(stderr, "%-9s %-15s %-12s %-10s %6ld ms  %s%s%s\n", r->phase, r->action, r->device,
-		r->value[0] ? r->value : "-", r->ms, r->result ? "FAILED" : "ok", r->detail[0] && r->result ? ": " : "",
-		r->result ? r->detail : "");
+		r->value[0] ? r->value : "-", r->ms, r->result ? "FAILED" : "ok",
+		r->detail[0] && r->result ? ": " : "", r->result ? r->detail : "");
 }
 
 void report_progress(void *arg, const struct switch_report *r)
@@ -107,7 +107,7 @@ void report_progress(void *arg, const struct switch_report *r)
 	}
 	snprintf(ms, sizeof(ms), "%ld", r->ms);
 	snprintf(res, sizeof(res), "%d", r->result);
-	const char *f[] = { r->phase, r->action, r->device, r->value, ms, res, r->detail };
+	const char *f[] = {r->phase, r->action, r->device, r->value, ms, res, r->detail};
 	send_record(o, 'S', f, 7);
 }
 
@@ -120,7 +120,8 @@ void report_progress(void *arg, const struct switch_report *r)
  * Without cgroups there is nothing to leave. */
 static void leave_cgroup(const struct sysroot *root)
 {
-	static const char *const procs[] = { "/sys/fs/cgroup/cgroup.procs", "/sys/fs/cgroup/systemd/cgroup.procs" };
+	static const char *const procs[] = {"/sys/fs/cgroup/cgroup.procs",
+					    "/sys/fs/cgroup/systemd/cgroup.procs"};
 	char pid[24];
 	int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
 	int fd = -1;
@@ -128,8 +129,10 @@ static void leave_cgroup(const struct sysroot *root)
 	for (size_t i = 0; fd < 0 && i < sizeof(procs) / sizeof(procs[0]); i++) {
 		fd = sysroot_openat(root, procs[i], O_WRONLY);
 		if (fd >= 0 && write(fd, pid, (size_t)n) != n)
-			audit(LOG_WARNING, "cannot leave the caller's cgroup (%s: %s): stopping the display "
-					   "manager's unit may stop this switch too", procs[i], strerror(errno));
+			audit(LOG_WARNING,
+			      "cannot leave the caller's cgroup (%s: %s): stopping the display "
+			      "manager's unit may stop this switch too",
+			      procs[i], strerror(errno));
 	}
 	if (fd >= 0)
 		close(fd);
@@ -150,7 +153,7 @@ int report_detach(void *arg, struct ss_error *e)
 	leave_cgroup(o->root);
 	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
 	if (o->relay >= 0) {
-		const char *f[] = { pid };
+		const char *f[] = {pid};
 		send_record(o, 'D', f, 1);
 		dup2(1, 2); /* stderr (the pipe until now): the log, like stdout */
 		o->relay = -1;
@@ -208,7 +211,7 @@ pid_t report_fork(struct out *o, struct ss_error *e)
 /* One record or line from the child, relayed cleaned. */
 static void relay_line(struct out *o, char *line, int *code, char *msg, size_t mlen, long *detached)
 {
-	char *f[8] = { 0 }, clean[1400];
+	char *f[8] = {0}, clean[1400];
 	size_t n = 0;
 
 	if (line[0] != REC_START) {
@@ -226,8 +229,8 @@ static void relay_line(struct out *o, char *line, int *code, char *msg, size_t m
 	for (size_t i = 1; i < n && i < 8; i++)
 		audit_clean(f[i], c[i - 1], sizeof(c[0]));
 	if (f[0][0] == 'S' && n >= 8) {
-		struct switch_report r = { c[0], c[1], c[2], c[3], strtol(c[4], NULL, 10), (int)strtol(c[5], NULL, 10),
-					   c[6] };
+		struct switch_report r = {
+		    c[0], c[1], c[2], c[3], strtol(c[4], NULL, 10), (int)strtol(c[5], NULL, 10), c[6]};
 		show_progress(o, &r);
 	} else if (f[0][0] == 'E' && n >= 4) {
 		*code = (int)strtol(c[0], NULL, 10);
@@ -271,8 +274,10 @@ int report_relay(struct out *o, pid_t child)
 	close(o->relay);
 	o->relay = -1;
 	if (detached) {
-		fprintf(stderr, "session-switch: the checks passed; switching to %s in the background (pid %ld): "
-				"progress in " RUN_DIR "/switch.log and syslog, the result in `session-switch status`\n",
+		fprintf(stderr,
+			"session-switch: the checks passed; switching to %s in the background (pid %ld): "
+			"progress in " RUN_DIR
+			"/switch.log and syslog, the result in `session-switch status`\n",
 			o->verb, detached);
 		if (o->json) {
 			json_end_array(&o->j);
@@ -289,17 +294,22 @@ int report_relay(struct out *o, pid_t child)
 		;
 	if (WIFSIGNALED(status)) {
 		code = 128 + WTERMSIG(status);
-		snprintf(msg, sizeof(msg), "the switch (pid %ld) was killed by signal %d: run session-switch recover",
+		snprintf(msg, sizeof(msg),
+			 "the switch (pid %ld) was killed by signal %d: run session-switch recover",
 			 (long)child, WTERMSIG(status));
 	} else if (code < 0 || code != WEXITSTATUS(status)) {
 		code = WEXITSTATUS(status);
 		if (!msg[0])
-			snprintf(msg, sizeof(msg), "the switch ended with exit %d; its message did not reach this "
-				 "terminal: see syslog", code);
+			snprintf(msg, sizeof(msg),
+				 "the switch ended with exit %d; its message did not reach this "
+				 "terminal: see syslog",
+				 code);
 	}
 	if (o->dropped)
-		fprintf(stderr, "session-switch: %u progress line(s) did not reach this terminal in time (it was not "
-				"read): see syslog\n", o->dropped);
+		fprintf(stderr,
+			"session-switch: %u progress line(s) did not reach this terminal in time (it was not "
+			"read): see syslog\n",
+			o->dropped);
 	struct ss_error e;
 	snprintf(e.msg, sizeof(e.msg), "%s", msg);
 	report_end(o, code, false, &e);
@@ -312,7 +322,7 @@ void report_end(struct out *o, int code, bool detached, const struct ss_error *e
 		char c[16], d[16];
 		snprintf(c, sizeof(c), "%d", code);
 		snprintf(d, sizeof(d), "%u", o->dropped);
-		const char *f[] = { c, d, code != EXIT_OK ? e->msg : "" };
+		const char *f[] = {c, d, code != EXIT_OK ? e->msg : ""};
 		send_record(o, 'E', f, 3);
 		return;
 	}

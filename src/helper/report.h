@@ -19,8 +19,8 @@ struct out {
 	const char *verb;
 	int rundir;
 	const struct sysroot *root;
-	int relay;          /* in the switch's child: the pipe to the caller-facing parent; -1 elsewhere */
-	unsigned dropped;   /* records the pipe had no room for (the caller did not read) */
+	int relay;	  /* in the switch's child: the pipe to the caller-facing parent; -1 elsewhere */
+	unsigned dropped; /* records the pipe had no room for (the caller did not read) */
 };
 
 void report_begin(struct out *o, const char *verb);

@@ -24,7 +24,8 @@ int service_run(enum dm_kind kind, const char *name, bool start, int timeout_ms,
 	switch (kind) {
 	case DM_SYSTEMD:
 		snprintf(path, sizeof(path), "%s", SYSTEMCTL_PATH);
-		argv[0] = "systemctl", argv[1] = start ? "start" : "stop", argv[2] = (char *)name, argv[3] = NULL;
+		argv[0] = "systemctl", argv[1] = start ? "start" : "stop", argv[2] = (char *)name,
+		argv[3] = NULL;
 		break;
 	case DM_OPENRC:
 		snprintf(path, sizeof(path), "/etc/init.d/%s", name);
@@ -37,16 +38,19 @@ int service_run(enum dm_kind kind, const char *name, bool start, int timeout_ms,
 	case DM_COMMAND:
 		snprintf(path, sizeof(path), "%s", name);
 		if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))
-			return ss_fail(e, -EPERM, "command:%s must be a regular file owned by root and writable by "
-				       "root alone", path);
+			return ss_fail(e, -EPERM,
+				       "command:%s must be a regular file owned by root and writable by "
+				       "root alone",
+				       path);
 		argv[0] = (char *)name, argv[1] = start ? "start" : "stop", argv[2] = NULL;
 		break;
 	default:
-		return ss_fail(e, -EINVAL, "%s: no init system to %s it with", name, start ? "start" : "stop");
+		return ss_fail(e, -EINVAL, "%s: no init system to %s it with", name,
+			       start ? "start" : "stop");
 	}
 	r = spawn_wait(path, argv, timeout_ms, e);
 	if (r > 0)
-		r = ss_fail(e, -EIO, "%s %s %s failed (exit %d)", path, argv[1], kind == DM_SYSTEMD ||
-			    kind == DM_RUNIT ? name : "", r);
+		r = ss_fail(e, -EIO, "%s %s %s failed (exit %d)", path, argv[1],
+			    kind == DM_SYSTEMD || kind == DM_RUNIT ? name : "", r);
 	return r;
 }

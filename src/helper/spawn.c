@@ -30,14 +30,14 @@
 #define REAP_MS 2000
 
 static char *const clean_env[] = {
-	"PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-	"LANG=C",
-	NULL,
+    "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+    "LANG=C",
+    NULL,
 };
 
 int spawn_child_setup(int in, int out, int err)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	struct sigaction dfl = {.sa_handler = SIG_DFL};
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC), r = 0;
 	sigset_t none;
 
@@ -66,7 +66,7 @@ int child_wait(pid_t pid, int timeout_ms, int *status)
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 
 	if (pidfd >= 0) {
-		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+		struct pollfd p = {.fd = pidfd, .events = POLLIN};
 		long deadline = kwait_now_ms() + timeout_ms;
 		int n;
 		do {
@@ -81,7 +81,7 @@ int child_wait(pid_t pid, int timeout_ms, int *status)
 	} else {
 		/* Before Linux 5.3: polled, with the same deadline. */
 		long deadline = kwait_now_ms() + timeout_ms;
-		struct timespec tick = { 0, 20 * 1000000L };
+		struct timespec tick = {0, 20 * 1000000L};
 		pid_t w;
 		while ((w = waitpid(pid, status, WNOHANG)) == 0 && kwait_now_ms() < deadline)
 			nanosleep(&tick, NULL);
@@ -120,8 +120,10 @@ int spawn_wait(const char *path, char *const argv[], int timeout_ms, struct ss_e
 		/* a user-space child dies of SIGKILL at once; one stuck in the
 		 * kernel is left (and said), not waited for */
 		if (child_wait(pid, REAP_MS, &status) < 0)
-			return ss_fail(e, -ETIMEDOUT, "%s did not finish within %d ms and did not die of SIGKILL "
-				       "within %d ms (pid %ld is left)", path, timeout_ms, REAP_MS, (long)pid);
+			return ss_fail(e, -ETIMEDOUT,
+				       "%s did not finish within %d ms and did not die of SIGKILL "
+				       "within %d ms (pid %ld is left)",
+				       path, timeout_ms, REAP_MS, (long)pid);
 		return ss_fail(e, r, "%s did not finish within %d ms", path, timeout_ms);
 	}
 	if (r < 0)

@@ -32,14 +32,16 @@ struct ctx;
  * or the GPU X runs on, and a driver, a mode or a user) and its kind,
  * found by that name. */
 struct step_type {
-	const char *name;        /* what the journal records */
-	const char *phase;       /* progress: "device", "display", "verify" */
-	const char *action;      /* progress, as `plan` and the benchmark name it */
+	const char *name;   /* what the journal records */
+	const char *phase;  /* progress: "device", "display", "verify" */
+	const char *action; /* progress, as `plan` and the benchmark name it */
 	/* 0 done, 1 done but nothing worth a progress line, -errno failed */
 	int (*run)(struct ctx *c, const struct journal_step *r, struct ss_error *e);
-	int (*verify)(struct ctx *c, const struct journal_step *r, struct ss_error *e); /* NULL: run checks itself */
-	int (*undo)(struct ctx *c, const struct journal_step *r, struct ss_error *e);   /* NULL: nothing to undo */
-	const char *undo_action; /* progress during a rollback */
+	int (*verify)(struct ctx *c, const struct journal_step *r,
+		      struct ss_error *e); /* NULL: run checks itself */
+	int (*undo)(struct ctx *c, const struct journal_step *r,
+		    struct ss_error *e); /* NULL: nothing to undo */
+	const char *undo_action;	 /* progress during a rollback */
 	/* its -ETIMEDOUT means the kernel never returned from a write (a
 	 * driver's remove waiting forever): nothing more may be written */
 	bool watchdog;
@@ -51,7 +53,7 @@ struct ctx {
 	struct pciop op;
 	struct kwait kw;
 	int jdir;
-	struct journal j;          /* from, to, the functions, the rows, how far */
+	struct journal j;				 /* from, to, the functions, the rows, how far */
 	const struct step_type *kind[JOURNAL_MAX_STEPS]; /* of each row of j.step */
 	/* already on the override's driver after a rescan: unbind and probe skip it */
 	char satisfied[SS_MAX_FUNCS][PCI_ADDR_LEN];
@@ -59,9 +61,9 @@ struct ctx {
 	/* rollback: functions put back already (one function has several rows) */
 	char restored[SS_MAX_FUNCS][PCI_ADDR_LEN];
 	size_t nrestored;
-	char warning[512];         /* rollback: what did not come back, though nothing is half-done */
-	char stuck[256];           /* what never returned: the switch stops there, left for recover */
-	long journal_ms;           /* time spent writing the journal */
+	char warning[512]; /* rollback: what did not come back, though nothing is half-done */
+	char stuck[256];   /* what never returned: the switch stops there, left for recover */
+	long journal_ms;   /* time spent writing the journal */
 	int journal_writes;
 };
 
@@ -69,16 +71,17 @@ struct ctx {
 const struct step_type *step_type_find(const char *name);
 
 extern const struct step_type step_modprobe, step_remove, step_rescan, step_wait_device, step_override,
-	step_unbind, step_probe, step_wait_driver, step_display_stop, step_variant, step_drm_probe,
-	step_display_start, step_login_once, step_cards, step_service_stop, step_service_start, step_holders,
-	step_console_unbind, step_console_bind, step_fb_unbind, step_fb_bind, step_module_unload,
-	step_module_load;
+    step_unbind, step_probe, step_wait_driver, step_display_stop, step_variant, step_drm_probe,
+    step_display_start, step_login_once, step_cards, step_service_stop, step_service_start, step_holders,
+    step_console_unbind, step_console_bind, step_fb_unbind, step_fb_bind, step_module_unload,
+    step_module_load;
 
 /* Refuse (-EBUSY, the holders named) while a process other than
  * exclude_pid holds a node of the card that a switch to `to` takes away;
  * with spare_services, the configured services' own processes are left
  * to their service_stop rows. */
-int switch_check_holders(struct ctx *c, enum mode to, int exclude_pid, bool spare_services, struct ss_error *e);
+int switch_check_holders(struct ctx *c, enum mode to, int exclude_pid, bool spare_services,
+			 struct ss_error *e);
 
 /* The GPU X runs on in mode m: the host GPU in vm mode, the card in host mode. */
 struct pci_addr step_mode_gpu(const struct ctx *c, enum mode m);

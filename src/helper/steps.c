@@ -84,29 +84,30 @@ static bool cards_there(void *arg)
 
 static int wait_driver(struct ctx *c, const char *dev, const char *want, struct ss_error *e)
 {
-	struct drv_cond d = { c, dev, want };
+	struct drv_cond d = {c, dev, want};
 	char now[PCI_DRIVER_LEN] = "";
 
 	if (kwait_until(&c->kw, driver_is, &d, c->o->wait_timeout_ms) == 0)
 		return 0;
 	pciop_driver(&c->op, dev, now, sizeof(now));
 	if (want[0] == '!')
-		return ss_fail(e, -ETIMEDOUT, "%s: no driver other than %s took it within %d ms (now: %s); "
-			       "is its host driver loaded? name it in [host] drivers", dev, want + 1,
-			       c->o->wait_timeout_ms, now[0] ? now : "none");
-	return ss_fail(e, -ETIMEDOUT, "%s: not bound to %s within %d ms (now: %s)", dev, want[0] ? want : "no driver",
-		       c->o->wait_timeout_ms, now[0] ? now : "none");
+		return ss_fail(e, -ETIMEDOUT,
+			       "%s: no driver other than %s took it within %d ms (now: %s); "
+			       "is its host driver loaded? name it in [host] drivers",
+			       dev, want + 1, c->o->wait_timeout_ms, now[0] ? now : "none");
+	return ss_fail(e, -ETIMEDOUT, "%s: not bound to %s within %d ms (now: %s)", dev,
+		       want[0] ? want : "no driver", c->o->wait_timeout_ms, now[0] ? now : "none");
 }
 
 static int wait_path(struct ctx *c, const char *path)
 {
-	struct path_cond p = { &c->m->root, path };
+	struct path_cond p = {&c->m->root, path};
 	return kwait_until(&c->kw, path_exists, &p, c->o->wait_timeout_ms);
 }
 
 static int wait_present(struct ctx *c, const char *dev, struct ss_error *e)
 {
-	struct dev_cond d = { c, dev };
+	struct dev_cond d = {c, dev};
 	if (kwait_until(&c->kw, dev_present, &d, c->o->wait_timeout_ms) < 0)
 		return ss_fail(e, -ETIMEDOUT, "%s did not come back after the rescan within %d ms", dev,
 			       c->o->wait_timeout_ms);
@@ -133,15 +134,16 @@ static int wait_vfio_node(struct ctx *c, const char *dev, struct ss_error *e)
  * register these asynchronously. */
 static int wait_cards(struct ctx *c, const struct journal_fn *f, struct ss_error *e)
 {
-	struct card_cond cc = { &c->m->root, f->addr, strstr(f->had, "sound") != NULL, strstr(f->had, "drm") != NULL };
+	struct card_cond cc = {&c->m->root, f->addr, strstr(f->had, "sound") != NULL,
+			       strstr(f->had, "drm") != NULL};
 	char dev[PCI_ADDR_LEN];
 
 	if (!cc.sound && !cc.drm)
 		return 0;
 	pci_addr_format(&f->addr, dev);
 	if (kwait_until(&c->kw, cards_there, &cc, c->o->wait_timeout_ms) < 0)
-		return ss_fail(e, -EIO, "%s is back on its driver but its %s did not come back within %d ms", dev,
-			       f->had, c->o->wait_timeout_ms);
+		return ss_fail(e, -EIO, "%s is back on its driver but its %s did not come back within %d ms",
+			       dev, f->had, c->o->wait_timeout_ms);
 	return 0;
 }
 
@@ -158,7 +160,7 @@ static const struct journal_fn *fn_of(const struct ctx *c, const char *dev)
 static int ensure_driver(struct ctx *c, const char *drv, struct ss_error *e)
 {
 	char path[96];
-	char *argv[] = { "modprobe", (char *)drv, NULL };
+	char *argv[] = {"modprobe", (char *)drv, NULL};
 	int r = 0;
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s", drv);
@@ -168,8 +170,10 @@ static int ensure_driver(struct ctx *c, const char *drv, struct ss_error *e)
 		return ss_fail(e, -EINVAL, "\"%s\" is not a driver name", drv);
 	r = spawn_wait(MODPROBE_PATH, argv, c->o->wait_timeout_ms, e);
 	if (r != 0)
-		return ss_fail(e, r < 0 ? r : -ENOENT, "driver %s is not loaded and " MODPROBE_PATH
-			       " %s failed: is its module installed for this kernel?", drv, drv);
+		return ss_fail(e, r < 0 ? r : -ENOENT,
+			       "driver %s is not loaded and " MODPROBE_PATH
+			       " %s failed: is its module installed for this kernel?",
+			       drv, drv);
 	if (wait_path(c, path) < 0)
 		return ss_fail(e, -ETIMEDOUT, "module %s loaded but no PCI driver %s registered", drv, drv);
 	return 0;
@@ -215,8 +219,8 @@ static int run_override(struct ctx *c, const struct journal_step *r, struct ss_e
 		ret = ensure_driver(c, r->value, e);
 		/* Already on it (a rescan bound the host driver): nothing to
 		 * move; its unbind and probe are skipped. */
-		if (ret == 0 && pciop_driver(&c->op, r->device, now, sizeof(now)) == 0 && strcmp(now, r->value) == 0 &&
-		    c->nsatisfied < SS_MAX_FUNCS)
+		if (ret == 0 && pciop_driver(&c->op, r->device, now, sizeof(now)) == 0 &&
+		    strcmp(now, r->value) == 0 && c->nsatisfied < SS_MAX_FUNCS)
 			snprintf(c->satisfied[c->nsatisfied++], PCI_ADDR_LEN, "%s", r->device);
 	}
 	return ret < 0 ? ret : pciop_set_override(&c->op, r->device, r->value, e);
@@ -246,7 +250,7 @@ static int verify_wait_driver(struct ctx *c, const struct journal_step *r, struc
  * switch left it: removed with its bridge, unbound, on the other driver. */
 static int move_back(struct ctx *c, const char *dev, const char *drv, struct ss_error *e)
 {
-	struct drv_cond d = { c, dev, drv };
+	struct drv_cond d = {c, dev, drv};
 	int r = 0;
 
 	if (!pciop_present(&c->op, dev))
@@ -369,7 +373,8 @@ static int undo_display_stop(struct ctx *c, const struct journal_step *r, struct
 		return 1;
 	ret = start_x(c, r->device, e);
 	if (ret < 0)
-		snprintf(c->warning, sizeof(c->warning), "rolled back, but X did not come back: %.300s", e->msg);
+		snprintf(c->warning, sizeof(c->warning), "rolled back, but X did not come back: %.300s",
+			 e->msg);
 	return ret < 0 ? 0 : ret;
 }
 
@@ -378,8 +383,8 @@ static int undo_display_stop(struct ctx *c, const struct journal_step *r, struct
  * once (value: the checked name; SLiM reads it when it starts). */
 static int run_variant(struct ctx *c, const struct journal_step *r, struct ss_error *e)
 {
-	int ret = r->value[0] ? variant_select_login(&c->m->root, c->j.to, r->value, e) :
-				 variant_select(&c->m->root, c->j.to, e);
+	int ret = r->value[0] ? variant_select_login(&c->m->root, c->j.to, r->value, e)
+			      : variant_select(&c->m->root, c->j.to, e);
 	return ret;
 }
 
@@ -395,14 +400,15 @@ static int undo_variant(struct ctx *c, const struct journal_step *r, struct ss_e
  * register it after its probe) and drives a connected display. */
 static int run_drm_probe(struct ctx *c, const struct journal_step *r, struct ss_error *e)
 {
-	struct card_cond dc = { &c->m->root, { 0 }, false, true };
+	struct card_cond dc = {&c->m->root, {0}, false, true};
 	struct drm_probe probe;
 	int ret = 0;
 
 	if (!pci_addr_parse_strict(r->device, &dc.addr))
 		return ss_fail(e, -EINVAL, "no GPU to probe");
 	if (kwait_until(&c->kw, cards_there, &dc, c->o->wait_timeout_ms) < 0)
-		ret = ss_fail(e, -ENODEV, "the GPU at %s has no DRM device: is its kernel driver loaded?", r->device);
+		ret = ss_fail(e, -ENODEV, "the GPU at %s has no DRM device: is its kernel driver loaded?",
+			      r->device);
 	if (ret == 0 && (ret = drm_probe_all(&probe, e)) == 0)
 		ret = drm_probe_require_display(&probe, &dc.addr, e);
 	return ret;
@@ -430,8 +436,8 @@ static int run_login_once(struct ctx *c, const struct journal_step *r, struct ss
 {
 	int ret = variant_select(&c->m->root, c->j.to, e);
 
-	audit(ret < 0 ? LOG_ERR : LOG_INFO, "one-shot auto-login of %s %s", r->value, ret < 0 ? e->msg :
-	      "armed and withdrawn");
+	audit(ret < 0 ? LOG_ERR : LOG_INFO, "one-shot auto-login of %s %s", r->value,
+	      ret < 0 ? e->msg : "armed and withdrawn");
 	return ret;
 }
 
@@ -457,10 +463,13 @@ static int service(struct ctx *c, const char *jname, bool start, struct ss_error
 	int ret;
 
 	if (!s)
-		return ss_fail(e, -ENOENT, "service %s is not in [host] services of " SS_DEFAULT_CONFIG " any more: "
-			       "%s it yourself", jname, start ? "start" : "stop");
+		return ss_fail(e, -ENOENT,
+			       "service %s is not in [host] services of " SS_DEFAULT_CONFIG " any more: "
+			       "%s it yourself",
+			       jname, start ? "start" : "stop");
 	ret = service_run(s->kind, s->name, start, c->o->wait_timeout_ms * 3, e);
-	audit(ret ? LOG_ERR : LOG_INFO, "service %s %s: %s", jname, start ? "start" : "stop", ret ? e->msg : "ok");
+	audit(ret ? LOG_ERR : LOG_INFO, "service %s %s: %s", jname, start ? "start" : "stop",
+	      ret ? e->msg : "ok");
 	return ret;
 }
 
@@ -519,51 +528,56 @@ static int run_module_load(struct ctx *c, const struct journal_step *r, struct s
 
 /* --- the table of kinds ----------------------------------------------------- */
 
-#define DEVICE_ROW(v, n, run, ver, wd) \
-	const struct step_type v = { n, "device", n, run, ver, undo_restore, "restore", wd }
+#define DEVICE_ROW(v, n, run, ver, wd)                                                                       \
+	const struct step_type v = {n, "device", n, run, ver, undo_restore, "restore", wd}
 DEVICE_ROW(step_override, "driver_override", run_override, NULL, true);
 DEVICE_ROW(step_unbind, "unbind", run_unbind, NULL, true);
 DEVICE_ROW(step_probe, "drivers_probe", run_probe, NULL, true);
 DEVICE_ROW(step_wait_driver, "wait_driver", run_wait_driver, verify_wait_driver, false);
-const struct step_type step_modprobe = { "modprobe", "device", "modprobe", run_modprobe, NULL, NULL, NULL, false };
-const struct step_type step_remove = { "remove", "device", "remove", run_remove, NULL, undo_rescan, "restore", true };
-const struct step_type step_rescan = { "rescan", "device", "rescan", run_rescan, NULL, undo_rescan, "restore", true };
-const struct step_type step_wait_device = { "wait_device", "device", "wait_device", run_wait_device, NULL, NULL,
-					    NULL, false };
-const struct step_type step_display_stop = { "display_stop", "display", "stop", run_display_stop, NULL,
-					     undo_display_stop, "display_start", false };
-const struct step_type step_variant = { "variant", "display", "variant", run_variant, NULL, undo_variant,
-					"variant", false };
-const struct step_type step_drm_probe = { "drm_probe", "display", "drm_probe", run_drm_probe, NULL, NULL, NULL, false };
-const struct step_type step_display_start = { "display_start", "display", "start", run_display_start, NULL,
-					      undo_display_start, "display_stop", false };
-const struct step_type step_login_once = { "login_once", "display", "login_once", run_login_once, NULL, NULL,
-					   NULL, false };
-const struct step_type step_cards = { "cards", "verify", "cards", run_cards, NULL, NULL, NULL, false };
-const struct step_type step_service_stop = { "service_stop", "service", "stop", run_service_stop, NULL,
-					     run_service_start, "start", false };
-const struct step_type step_service_start = { "service_start", "service", "start", run_service_start, NULL,
-					      run_service_stop, "stop", false };
-const struct step_type step_holders = { "holders", "service", "holders", run_holders, NULL, NULL, NULL, false };
-const struct step_type step_console_unbind = { "console_unbind", "console", "unbind", run_console_unbind, NULL,
-					       run_console_bind, "bind", true };
-const struct step_type step_console_bind = { "console_bind", "console", "bind", run_console_bind, NULL,
-					     run_console_unbind, "unbind", true };
-const struct step_type step_fb_unbind = { "fb_unbind", "console", "fb_unbind", run_fb_unbind, NULL, run_fb_bind,
-					  "fb_bind", true };
-const struct step_type step_fb_bind = { "fb_bind", "console", "fb_bind", run_fb_bind, NULL, run_fb_unbind,
-					"fb_unbind", true };
-const struct step_type step_module_unload = { "module_unload", "device", "module_unload", run_module_unload, NULL,
-					      run_module_load, "module_load", true };
-const struct step_type step_module_load = { "module_load", "device", "module_load", run_module_load, NULL,
-					    run_module_unload, "module_unload", true };
+const struct step_type step_modprobe = {"modprobe", "device", "modprobe", run_modprobe,
+					NULL,	    NULL,     NULL,	  false};
+const struct step_type step_remove = {"remove", "device",    "remove",	run_remove,
+				      NULL,	undo_rescan, "restore", true};
+const struct step_type step_rescan = {"rescan", "device",    "rescan",	run_rescan,
+				      NULL,	undo_rescan, "restore", true};
+const struct step_type step_wait_device = {"wait_device", "device", "wait_device", run_wait_device,
+					   NULL,	  NULL,	    NULL,	   false};
+const struct step_type step_display_stop = {
+    "display_stop", "display", "stop", run_display_stop, NULL, undo_display_stop, "display_start", false};
+const struct step_type step_variant = {"variant", "display",	"variant", run_variant,
+				       NULL,	  undo_variant, "variant", false};
+const struct step_type step_drm_probe = {"drm_probe", "display", "drm_probe", run_drm_probe,
+					 NULL,	      NULL,	 NULL,	      false};
+const struct step_type step_display_start = {
+    "display_start", "display", "start", run_display_start, NULL, undo_display_start, "display_stop", false};
+const struct step_type step_login_once = {"login_once", "display", "login_once", run_login_once,
+					  NULL,		NULL,	   NULL,	 false};
+const struct step_type step_cards = {"cards", "verify", "cards", run_cards, NULL, NULL, NULL, false};
+const struct step_type step_service_stop = {"service_stop", "service",	       "stop",	run_service_stop,
+					    NULL,	    run_service_start, "start", false};
+const struct step_type step_service_start = {"service_start",  "service", "start", run_service_start, NULL,
+					     run_service_stop, "stop",	  false};
+const struct step_type step_holders = {"holders", "service", "holders", run_holders, NULL, NULL, NULL, false};
+const struct step_type step_console_unbind = {"console_unbind", "console", "unbind", run_console_unbind, NULL,
+					      run_console_bind, "bind",	   true};
+const struct step_type step_console_bind = {"console_bind", "console",		"bind",	  run_console_bind,
+					    NULL,	    run_console_unbind, "unbind", true};
+const struct step_type step_fb_unbind = {"fb_unbind", "console",   "fb_unbind", run_fb_unbind,
+					 NULL,	      run_fb_bind, "fb_bind",	true};
+const struct step_type step_fb_bind = {"fb_bind", "console",	 "fb_bind",   run_fb_bind,
+				       NULL,	  run_fb_unbind, "fb_unbind", true};
+const struct step_type step_module_unload = {"module_unload",	"device", "module_unload",
+					     run_module_unload, NULL,	  run_module_load,
+					     "module_load",	true};
+const struct step_type step_module_load = {"module_load", "device",	     "module_load",   run_module_load,
+					   NULL,	  run_module_unload, "module_unload", true};
 
 static const struct step_type *const kinds[] = {
-	&step_modprobe,    &step_remove,       &step_rescan,   &step_wait_device, &step_override,
-	&step_unbind,      &step_probe,        &step_wait_driver, &step_display_stop, &step_variant,
-	&step_drm_probe,   &step_display_start, &step_login_once, &step_cards, &step_service_stop,
-	&step_service_start, &step_holders, &step_console_unbind, &step_console_bind, &step_fb_unbind,
-	&step_fb_bind, &step_module_unload, &step_module_load,
+    &step_modprobe,	 &step_remove,	      &step_rescan,	    &step_wait_device,	&step_override,
+    &step_unbind,	 &step_probe,	      &step_wait_driver,    &step_display_stop, &step_variant,
+    &step_drm_probe,	 &step_display_start, &step_login_once,	    &step_cards,	&step_service_stop,
+    &step_service_start, &step_holders,	      &step_console_unbind, &step_console_bind, &step_fb_unbind,
+    &step_fb_bind,	 &step_module_unload, &step_module_load,
 };
 
 const struct step_type *step_type_find(const char *name)

@@ -31,17 +31,18 @@
 void step_report(struct ctx *c, const char *phase, const char *action, const char *dev, const char *value,
 		 long ms, int result, const char *detail)
 {
-	struct switch_report r = { phase, action, dev ? dev : "", value ? value : "", ms, result,
-				   detail ? detail : "" };
+	struct switch_report r = {phase, action, dev ? dev : "",      value ? value : "",
+				  ms,	 result, detail ? detail : ""};
 	if (c->o->progress)
 		c->o->progress(c->o->arg, &r);
 }
 
 /* --- preflight: who holds the card ------------------------------------------ */
 
-int switch_check_holders(struct ctx *c, enum mode to, int exclude_pid, bool spare_services, struct ss_error *e)
+int switch_check_holders(struct ctx *c, enum mode to, int exclude_pid, bool spare_services,
+			 struct ss_error *e)
 {
-	struct holders_opts ho = { to, exclude_pid, spare_services, c->o->wait_timeout_ms };
+	struct holders_opts ho = {to, exclude_pid, spare_services, c->o->wait_timeout_ms};
 	return holders_check(c->m, &ho, e);
 }
 
@@ -60,9 +61,10 @@ static void add_row(struct ctx *c, const struct step_type *t, const char *dev, c
 }
 
 static const struct step_type *const device_kinds[] = {
-	[STEP_MODPROBE] = &step_modprobe, [STEP_REMOVE] = &step_remove,     [STEP_RESCAN] = &step_rescan,
-	[STEP_WAIT_DEVICE] = &step_wait_device, [STEP_OVERRIDE] = &step_override, [STEP_UNBIND] = &step_unbind,
-	[STEP_PROBE] = &step_probe,       [STEP_WAIT_DRIVER] = &step_wait_driver,
+    [STEP_MODPROBE] = &step_modprobe, [STEP_REMOVE] = &step_remove,
+    [STEP_RESCAN] = &step_rescan,     [STEP_WAIT_DEVICE] = &step_wait_device,
+    [STEP_OVERRIDE] = &step_override, [STEP_UNBIND] = &step_unbind,
+    [STEP_PROBE] = &step_probe,	      [STEP_WAIT_DRIVER] = &step_wait_driver,
 };
 
 /* What the last switch to vm did to the console, from its journal: the
@@ -170,8 +172,10 @@ static int table_from_journal(struct ctx *c, struct ss_error *e)
 	for (size_t i = 0; i < c->j.nsteps; i++) {
 		c->kind[i] = step_type_find(c->j.step[i].name);
 		if (!c->kind[i])
-			return ss_fail(e, -EINVAL, "the journal names a step \"%s\" this helper does not know: was it "
-				       "written by another version?", c->j.step[i].name);
+			return ss_fail(e, -EINVAL,
+				       "the journal names a step \"%s\" this helper does not know: was it "
+				       "written by another version?",
+				       c->j.step[i].name);
 	}
 	return 0;
 }
@@ -208,7 +212,8 @@ static void journal_begin(struct ctx *c, enum mode to)
 		f->addr = t->fn[i].addr;
 		snprintf(f->before, sizeof(f->before), "%s", d->driver);
 		snprintf(f->host, sizeof(f->host), "%s", t->fn[i].host_driver);
-		snprintf(f->after, sizeof(f->after), "%s", to == MODE_VM ? VFIO_DRIVER : t->fn[i].host_driver);
+		snprintf(f->after, sizeof(f->after), "%s",
+			 to == MODE_VM ? VFIO_DRIVER : t->fn[i].host_driver);
 		if (strcmp(d->driver, VFIO_DRIVER) != 0 && d->driver[0]) {
 			/* In host mode now: note what its driver made. */
 			snprintf(f->had, sizeof(f->had), "%s%s%s", d->sound_card[0] ? "sound" : "",
@@ -233,7 +238,8 @@ static bool journal_needed(const struct ctx *c, size_t i)
 	if (!c->kind[i]->undo)
 		return false;
 	for (size_t k = 0; k < i; k++)
-		if (c->kind[k]->undo == c->kind[i]->undo && strcmp(c->j.step[k].device, c->j.step[i].device) == 0 &&
+		if (c->kind[k]->undo == c->kind[i]->undo &&
+		    strcmp(c->j.step[k].device, c->j.step[i].device) == 0 &&
 		    (c->j.step[i].device[0] || strcmp(c->j.step[k].value, c->j.step[i].value) == 0))
 			return false;
 	return true;
@@ -260,8 +266,8 @@ static int run_row(struct ctx *c, size_t i, struct ss_error *e)
 	if (r == 0)
 		r = t->run(c, row, e);
 	if (r == -ETIMEDOUT && t->watchdog) {
-		snprintf(c->stuck, sizeof(c->stuck), "step %zu (%s%s%s%s%s)", i + 1, t->name, row->device[0] ? " " : "",
-			 row->device, row->value[0] ? " " : "", row->value);
+		snprintf(c->stuck, sizeof(c->stuck), "step %zu (%s%s%s%s%s)", i + 1, t->name,
+			 row->device[0] ? " " : "", row->device, row->value[0] ? " " : "", row->value);
 		c->j.stuck = (int)i + 1;
 		journal_boot_id(&c->m->root, c->j.stuck_boot, sizeof(c->j.stuck_boot));
 	}
@@ -270,18 +276,18 @@ static int run_row(struct ctx *c, size_t i, struct ss_error *e)
 	if (dev)
 		pciop_driver(&c->op, row->device, after, sizeof(after));
 	if (r != 1)
-		step_report(c, t->phase, t->action, row->device, row->value, kwait_now_ms() - s, r < 0 ? r : 0,
-			    r < 0 ? e->msg : NULL);
+		step_report(c, t->phase, t->action, row->device, row->value, kwait_now_ms() - s,
+			    r < 0 ? r : 0, r < 0 ? e->msg : NULL);
 	if (dev)
 		audit(r < 0 ? LOG_ERR : LOG_INFO, "%s %s %s: %s -> %s %s (%ld ms)", t->name, row->device,
-		      row->value[0] ? row->value : "\"\"", before[0] ? before : "none", after[0] ? after : "none",
-		      r < 0 ? e->msg : "ok", kwait_now_ms() - s);
+		      row->value[0] ? row->value : "\"\"", before[0] ? before : "none",
+		      after[0] ? after : "none", r < 0 ? e->msg : "ok", kwait_now_ms() - s);
 	return r < 0 ? r : 0;
 }
 
 static enum switch_result rollback(struct ctx *c, struct ss_error *why)
 {
-	struct ss_error e = { "" };
+	struct ss_error e = {""};
 	long t0 = kwait_now_ms();
 	int r = 0;
 
@@ -307,13 +313,15 @@ static enum switch_result rollback(struct ctx *c, struct ss_error *why)
 	if (r < 0) {
 		char both[SS_ERRLEN];
 		audit(LOG_ERR, "rollback failed: %s; journal left pending for recover", e.msg);
-		snprintf(both, sizeof(both), "%.400s; the rollback failed too: %.400s. Run session-switch recover",
-			 why->msg, e.msg);
+		snprintf(both, sizeof(both),
+			 "%.400s; the rollback failed too: %.400s. Run session-switch recover", why->msg,
+			 e.msg);
 		snprintf(why->msg, sizeof(why->msg), "%s", both);
 		return SWITCH_LEFT;
 	}
 	if (c->warning[0])
-		snprintf(why->msg + strlen(why->msg), sizeof(why->msg) - strlen(why->msg), "; %s", c->warning);
+		snprintf(why->msg + strlen(why->msg), sizeof(why->msg) - strlen(why->msg), "; %s",
+			 c->warning);
 	step_report(c, "rollback", "done", NULL, mode_str(c->j.to), kwait_now_ms() - t0, 0, NULL);
 	audit(LOG_NOTICE, "rolled back to %s", mode_str(c->j.to));
 	return SWITCH_ROLLED_BACK;
@@ -350,15 +358,17 @@ static enum switch_result commit(struct ctx *c, long t0, struct ss_error *e)
  * stuck step, is left for recover after a reboot. */
 static enum switch_result stuck(struct ctx *c, struct ss_error *e)
 {
-	struct ss_error je = { "" };
+	struct ss_error je = {""};
 	char why[SS_ERRLEN];
 
 	snprintf(why, sizeof(why), "%s", e->msg);
 	audit(LOG_ERR, "stuck at %s: %s; nothing more written, journal left pending", c->stuck, why);
 	if (journal_write(c, &je) < 0)
-		snprintf(je.msg + strlen(je.msg), sizeof(je.msg) - strlen(je.msg), " (the journal of the steps before "
+		snprintf(je.msg + strlen(je.msg), sizeof(je.msg) - strlen(je.msg),
+			 " (the journal of the steps before "
 			 "it is on disk)");
-	ss_fail(e, -ETIMEDOUT, "stuck at %.200s: %.500s. Nothing else was written (no rollback under a function "
+	ss_fail(e, -ETIMEDOUT,
+		"stuck at %.200s: %.500s. Nothing else was written (no rollback under a function "
 		"the kernel is still removing); the switch is left pending in " JOURNAL_DIR "/" JOURNAL_FILE
 		". Reboot (the stuck process cannot be killed), then run session-switch recover%s%.200s",
 		c->stuck, why, je.msg[0] ? "; " : "", je.msg);
@@ -416,8 +426,10 @@ static enum switch_result preflight(struct ctx *c, const struct plan *p, bool *g
 
 	*go = false;
 	if (m->journal_err == 0 && m->journal.state == JOURNAL_PENDING) {
-		ss_fail(e, -EAGAIN, "a switch to %s was interrupted and is still pending in " JOURNAL_DIR
-			"/" JOURNAL_FILE "; run session-switch recover first", mode_str(m->journal.to));
+		ss_fail(e, -EAGAIN,
+			"a switch to %s was interrupted and is still pending in " JOURNAL_DIR "/" JOURNAL_FILE
+			"; run session-switch recover first",
+			mode_str(m->journal.to));
 		return SWITCH_LEFT;
 	}
 	if (m->journal_err && m->journal_err != -ENOENT) {
@@ -435,7 +447,8 @@ static enum switch_result preflight(struct ctx *c, const struct plan *p, bool *g
 		return SWITCH_REFUSED;
 	}
 	if (p->nothing_to_do) {
-		step_report(c, "preflight", "nothing_to_do", NULL, mode_str(p->to), kwait_now_ms() - t0, 0, NULL);
+		step_report(c, "preflight", "nothing_to_do", NULL, mode_str(p->to), kwait_now_ms() - t0, 0,
+			    NULL);
 		return SWITCH_OK;
 	}
 	if (ctx_open(c, e) < 0)
@@ -483,18 +496,21 @@ enum switch_result switch_recover(const struct machine *m, const struct switch_o
 
 	ctx_init(&c, m, o);
 	if (m->journal_err == -ENOENT || (m->journal_err == 0 && m->journal.state == JOURNAL_DONE)) {
-		step_report(&c, "recover", "nothing", NULL, m->journal_err ? "no journal" : mode_str(m->journal.to),
-			    0, 0, NULL);
+		step_report(&c, "recover", "nothing", NULL,
+			    m->journal_err ? "no journal" : mode_str(m->journal.to), 0, 0, NULL);
 	} else if (m->journal_err) {
 		ss_fail(e, -EINVAL, "%.700s: inspect it; if the devices are where you want them, delete it",
 			m->journal_msg.msg);
 		res = SWITCH_LEFT;
 	} else if (journal_stuck_now(&m->root, &m->journal)) {
 		const struct journal_step *st = &m->journal.step[m->journal.stuck - 1];
-		ss_fail(e, -EBUSY, "the switch to %s is stuck at step %d (%s %s %s): the kernel has not returned "
-			"from it since, and nothing may be written to the card until it has. Reboot, then run "
-			"session-switch recover", mode_str(m->journal.to), m->journal.stuck, st->name,
-			st->device[0] ? st->device : "-", st->value[0] ? st->value : "-");
+		ss_fail(
+		    e, -EBUSY,
+		    "the switch to %s is stuck at step %d (%s %s %s): the kernel has not returned "
+		    "from it since, and nothing may be written to the card until it has. Reboot, then run "
+		    "session-switch recover",
+		    mode_str(m->journal.to), m->journal.stuck, st->name, st->device[0] ? st->device : "-",
+		    st->value[0] ? st->value : "-");
 		res = SWITCH_LEFT;
 	} else {
 		c.j = m->journal;
@@ -502,7 +518,8 @@ enum switch_result switch_recover(const struct machine *m, const struct switch_o
 		res = ctx_open(&c, e) < 0 || table_from_journal(&c, e) < 0 ? SWITCH_LEFT : SWITCH_ROLLED_BACK;
 	}
 	if (res == SWITCH_ROLLED_BACK) {
-		audit(LOG_NOTICE, "recover: a switch %s -> %s was interrupted at step %d of %zu; rolling back",
+		audit(LOG_NOTICE,
+		      "recover: a switch %s -> %s was interrupted at step %d of %zu; rolling back",
 		      mode_str(c.j.from), mode_str(c.j.to), c.j.reached + 1, c.j.nsteps);
 		ss_fail(e, -EINTR, "a switch to %s was interrupted", mode_str(c.j.to));
 		res = rollback(&c, e);

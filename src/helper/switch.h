@@ -14,10 +14,10 @@
 #include "plan.h"
 
 enum switch_result {
-	SWITCH_OK,          /* switched (or nothing to do) */
-	SWITCH_REFUSED,     /* preflight said no; nothing changed (exit 1) */
+	SWITCH_OK,	    /* switched (or nothing to do) */
+	SWITCH_REFUSED,	    /* preflight said no; nothing changed (exit 1) */
 	SWITCH_ROLLED_BACK, /* failed, back where it started (exit 4) */
-	SWITCH_LEFT,        /* failed and could not roll back: journal pending (exit 5) */
+	SWITCH_LEFT,	    /* failed and could not roll back: journal pending (exit 5) */
 };
 
 struct switch_report {
@@ -26,14 +26,14 @@ struct switch_report {
 	const char *device; /* may be "" */
 	const char *value;  /* may be "" */
 	long ms;
-	int result;         /* 0 or -errno */
+	int result;	    /* 0 or -errno */
 	const char *detail; /* the message on failure, "" otherwise */
 };
 
 struct switch_opts {
-	uid_t ruid;                 /* who asked, for the journal and the audit */
-	int write_timeout_ms;       /* deadline of one sysfs write */
-	int wait_timeout_ms;        /* deadline of one wait on the kernel */
+	uid_t ruid;	      /* who asked, for the journal and the audit */
+	int write_timeout_ms; /* deadline of one sysfs write */
+	int wait_timeout_ms;  /* deadline of one wait on the kernel */
 	/* Called before step `step` (1-based) runs, after its journal write;
 	 * a negative return fails that step.  Set only by the test build of
 	 * the helper (tests/helper/fault.c); NULL in the installed one. */

@@ -12,8 +12,8 @@ enum check_status { CHECK_OK, CHECK_WARN, CHECK_FAIL };
 struct check {
 	char name[32];
 	enum check_status status;
-	char *detail;  /* never NULL once added */
-	char *fix;     /* "" when there is nothing to do */
+	char *detail; /* never NULL once added */
+	char *fix;    /* "" when there is nothing to do */
 };
 
 const char *check_status_str(enum check_status s);

@@ -68,7 +68,7 @@ static bool valid_name(const char *s)
 /* Every message of a setter starts "path:line: [section] key", so none can
  * forget to say which line is wrong. */
 static int bad(struct ss_error *e, const struct config_where *w, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static int bad(struct ss_error *e, const struct config_where *w, const char *fmt, ...)
 {
 	char what[SS_ERRLEN];
@@ -77,8 +77,7 @@ static int bad(struct ss_error *e, const struct config_where *w, const char *fmt
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	return ss_fail(e, -EINVAL, "%s:%d: [%s] %s%s", w->path, w->line, w->key->section, w->key->name,
-		       what);
+	return ss_fail(e, -EINVAL, "%s:%d: [%s] %s%s", w->path, w->line, w->key->section, w->key->name, what);
 }
 
 static int set_devices(struct ss_config *c, const char *value, const struct config_where *w,
@@ -96,8 +95,10 @@ static int set_devices(struct ss_config *c, const char *value, const struct conf
 		for (size_t i = 0; parsed && i < c->ndevices; i++)
 			twice |= pci_addr_cmp(&c->devices[i], &a) == 0;
 		if (!parsed)
-			r = bad(e, w, ": \"%s\" is not a PCI address; expected the form 0000:01:00.0 "
-				"(as lspci -D prints it)", word);
+			r = bad(e, w,
+				": \"%s\" is not a PCI address; expected the form 0000:01:00.0 "
+				"(as lspci -D prints it)",
+				word);
 		else if (twice)
 			r = bad(e, w, ": %s is listed twice", word);
 		else if (c->ndevices == SS_MAX_FUNCS)
@@ -141,16 +142,22 @@ static int set_drivers(struct ss_config *c, const char *value, const struct conf
 		if (eq)
 			*eq = '\0';
 		if (!eq)
-			r = bad(e, w, ": \"%s\" has no '='; expected address=driver, e.g. "
-				"0000:01:00.0=nvidia", word);
+			r = bad(e, w,
+				": \"%s\" has no '='; expected address=driver, e.g. "
+				"0000:01:00.0=nvidia",
+				word);
 		else if (!pci_addr_parse_user(word, &h.addr))
 			r = bad(e, w, ": \"%s\" is not a PCI address (0000:01:00.0)", word);
 		else if (!pci_driver_name_valid(eq + 1))
-			r = bad(e, w, ": \"%s\" is not a driver name (letters, digits, '_' and '-', as in "
-				"/sys/bus/pci/drivers)", eq + 1);
+			r = bad(e, w,
+				": \"%s\" is not a driver name (letters, digits, '_' and '-', as in "
+				"/sys/bus/pci/drivers)",
+				eq + 1);
 		else if (strcmp(eq + 1, "vfio-pci") == 0)
-			r = bad(e, w, ": %s=vfio-pci makes no sense; the host driver is the one the device "
-				"uses outside the VM", word);
+			r = bad(e, w,
+				": %s=vfio-pci makes no sense; the host driver is the one the device "
+				"uses outside the VM",
+				word);
 		else if (config_host_driver(c, &h.addr))
 			r = bad(e, w, ": %s is given twice", word);
 		else if (c->nhost == SS_MAX_FUNCS)
@@ -199,8 +206,8 @@ int config_service_parse(const char *value, enum dm_kind *kind, char *name, size
 	static const struct {
 		const char *kind;
 		enum dm_kind dm;
-	} kinds[] = { { "systemd", DM_SYSTEMD }, { "openrc", DM_OPENRC }, { "runit", DM_RUNIT },
-		      { "command", DM_COMMAND } };
+	} kinds[] = {
+	    {"systemd", DM_SYSTEMD}, {"openrc", DM_OPENRC}, {"runit", DM_RUNIT}, {"command", DM_COMMAND}};
 	const char *colon = strchr(value, ':');
 	size_t klen = colon ? (size_t)(colon - value) : 0;
 	enum dm_kind dm = DM_UNSET;
@@ -216,9 +223,10 @@ int config_service_parse(const char *value, enum dm_kind *kind, char *name, size
 		name_ok = n[0] == '/' && !strpbrk(n, " \t") && strlen(n) < len && n[strlen(n) - 1] != '/';
 	else if (dm != DM_UNSET)
 		name_ok = valid_name(n) && strlen(n) < len;
-	*why = dm == DM_UNSET ? "is not understood" :
-	       !name_ok ? (dm == DM_COMMAND ? "is not a single absolute path after command:" :
-					      "is not a unit or service name after the kind") : NULL;
+	*why = dm == DM_UNSET ? "is not understood"
+	       : !name_ok     ? (dm == DM_COMMAND ? "is not a single absolute path after command:"
+						  : "is not a unit or service name after the kind")
+			      : NULL;
 	if (*why)
 		return -EINVAL;
 	*kind = dm;
@@ -305,7 +313,8 @@ static int set_unload(struct ss_config *c, const char *value, const struct confi
 		for (size_t i = 0; i < c->nunload; i++)
 			twice |= strcmp(c->unload[i], word) == 0;
 		if (!config_module_name_valid(word))
-			r = bad(e, w, ": \"%s\" is not a module name (letters, digits and '_', as in /sys/module)",
+			r = bad(e, w,
+				": \"%s\" is not a module name (letters, digits and '_', as in /sys/module)",
 				word);
 		else if (twice)
 			r = bad(e, w, ": %s is listed twice", word);
@@ -374,54 +383,74 @@ static int set_login_window(struct ss_config *c, const char *value, const struct
 /* The order is the order of the messages' lists ("known keys there: ...")
  * and of session-switch.conf(5); nothing depends on a key's position. */
 static const struct config_key keys[] = {
-	{ .section = "vm", .name = "devices",
-	  .expects = "PCI addresses (0000:01:00.0 0000:01:00.1) of every function to hand to vfio-pci",
-	  .def = "the functions of the detected card (its slot's functions with its vendor)",
-	  .set = set_devices },
-	{ .section = "vm", .name = "bridge",
-	  .expects = "the PCI address of the bridge to remove and rescan (0000:00:01.0)",
-	  .def = "none: no bridge is removed and rescanned",
-	  .set = set_bridge },
-	{ .section = "host", .name = "drivers",
-	  .expects = "address=driver pairs (0000:01:00.0=nvidia 0000:01:00.1=snd_hda_intel)",
-	  .def = "each function's driver before the switch, as the journal keeps it",
-	  .set = set_drivers },
-	{ .section = "host", .name = "gpu",
-	  .expects = "the PCI address of the display controller the host keeps for its desktop (0000:00:02.0)",
-	  .def = "the integrated GPU when detection finds one, or else the one display controller that [vm] devices leaves",
-	  .set = set_host_gpu },
-	{ .section = "host", .name = "xorg_driver",
-	  .expects = "the Xorg driver for the discrete GPU in host mode (nvidia, modesetting)",
-	  .def = "modesetting", .def_is_value = true,
-	  .set = set_xorg_driver },
-	{ .section = "host", .name = "services",
-	  .expects = "KIND:NAME of each service that holds the GPU (openrc:nvidia-persistenced systemd:nvidia-powerd)",
-	  .def = "none: no service is stopped",
-	  .set = set_services },
-	{ .section = "host", .name = "unload",
-	  .expects = "the host driver's modules in the order they are unloaded (nvidia_drm nvidia_modeset nvidia_uvm nvidia)",
-	  .def = "none: the functions are unbound, no module is unloaded",
-	  .set = set_unload },
-	{ .section = "display", .name = "manager",
-	  .expects = "systemd:UNIT, openrc:SERVICE, runit:SERVICE, command:/ABSOLUTE/PATH or none",
-	  .def = "unset: a switch neither stops nor starts the display manager",
-	  .set = set_manager },
-	{ .section = "display", .name = "display",
-	  .expects = "the X display, :0",
-	  .def = ":0", .def_is_value = true,
-	  .set = set_display },
-	{ .section = "display", .name = "authfile",
-	  .expects = "the display manager's X authority file (/var/run/slim.auth)",
-	  .def = "/var/run/slim.auth", .def_is_value = true,
-	  .set = set_authfile },
-	{ .section = "login", .name = "auto",
-	  .expects = "yes or no: after a switch asked from the login screen, log that user in once on the new GPU",
-	  .def = "yes", .def_is_value = true,
-	  .set = set_login_auto },
-	{ .section = "login", .name = "window",
-	  .expects = "seconds after the login within which its switch may log the user in again (1-600)",
-	  .def = "120", .def_is_value = true,
-	  .set = set_login_window },
+    {.section = "vm",
+     .name = "devices",
+     .expects = "PCI addresses (0000:01:00.0 0000:01:00.1) of every function to hand to vfio-pci",
+     .def = "the functions of the detected card (its slot's functions with its vendor)",
+     .set = set_devices},
+    {.section = "vm",
+     .name = "bridge",
+     .expects = "the PCI address of the bridge to remove and rescan (0000:00:01.0)",
+     .def = "none: no bridge is removed and rescanned",
+     .set = set_bridge},
+    {.section = "host",
+     .name = "drivers",
+     .expects = "address=driver pairs (0000:01:00.0=nvidia 0000:01:00.1=snd_hda_intel)",
+     .def = "each function's driver before the switch, as the journal keeps it",
+     .set = set_drivers},
+    {.section = "host",
+     .name = "gpu",
+     .expects = "the PCI address of the display controller the host keeps for its desktop (0000:00:02.0)",
+     .def = "the integrated GPU when detection finds one, or else the one display controller that [vm] "
+	    "devices leaves",
+     .set = set_host_gpu},
+    {.section = "host",
+     .name = "xorg_driver",
+     .expects = "the Xorg driver for the discrete GPU in host mode (nvidia, modesetting)",
+     .def = "modesetting",
+     .def_is_value = true,
+     .set = set_xorg_driver},
+    {.section = "host",
+     .name = "services",
+     .expects =
+	 "KIND:NAME of each service that holds the GPU (openrc:nvidia-persistenced systemd:nvidia-powerd)",
+     .def = "none: no service is stopped",
+     .set = set_services},
+    {.section = "host",
+     .name = "unload",
+     .expects = "the host driver's modules in the order they are unloaded (nvidia_drm nvidia_modeset "
+		"nvidia_uvm nvidia)",
+     .def = "none: the functions are unbound, no module is unloaded",
+     .set = set_unload},
+    {.section = "display",
+     .name = "manager",
+     .expects = "systemd:UNIT, openrc:SERVICE, runit:SERVICE, command:/ABSOLUTE/PATH or none",
+     .def = "unset: a switch neither stops nor starts the display manager",
+     .set = set_manager},
+    {.section = "display",
+     .name = "display",
+     .expects = "the X display, :0",
+     .def = ":0",
+     .def_is_value = true,
+     .set = set_display},
+    {.section = "display",
+     .name = "authfile",
+     .expects = "the display manager's X authority file (/var/run/slim.auth)",
+     .def = "/var/run/slim.auth",
+     .def_is_value = true,
+     .set = set_authfile},
+    {.section = "login",
+     .name = "auto",
+     .expects = "yes or no: after a switch asked from the login screen, log that user in once on the new GPU",
+     .def = "yes",
+     .def_is_value = true,
+     .set = set_login_auto},
+    {.section = "login",
+     .name = "window",
+     .expects = "seconds after the login within which its switch may log the user in again (1-600)",
+     .def = "120",
+     .def_is_value = true,
+     .set = set_login_window},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -437,7 +466,7 @@ void config_init(struct ss_config *c)
 
 	memset(c, 0, sizeof(*c));
 	for (size_t i = 0; i < NKEYS; i++) {
-		struct config_where w = { "(default)", 0, &keys[i] };
+		struct config_where w = {"(default)", 0, &keys[i]};
 		/* The default is the documented text itself, parsed as a file's
 		 * value would be; test-conf proves each one parses. */
 		if (keys[i].def_is_value)
@@ -457,7 +486,8 @@ static size_t edit_distance(const char *a, const char *b)
 	for (size_t i = 1; i <= la; i++) {
 		cur[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
-			size_t sub = prev[j - 1] + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+			size_t sub = prev[j - 1] +
+				     (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
 			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
 			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
 		}
@@ -569,7 +599,7 @@ static int parse_assignment(struct parse *ps, char *line, char *eq, struct ss_co
 		r = FAIL("%s:%d: [%s] %s has no value; expected %s", ps->path, ps->line, ps->section, key,
 			 keys[k].expects);
 	} else {
-		struct config_where w = { ps->path, ps->line, &keys[k] };
+		struct config_where w = {ps->path, ps->line, &keys[k]};
 		ps->seen[k] = true;
 		r = keys[k].set(c, val, &w, e);
 	}
@@ -600,7 +630,7 @@ static int parse_line(struct parse *ps, char *raw, size_t n, struct ss_config *c
 
 int config_parse(const char *path, const char *text, struct ss_config *c, struct ss_error *e)
 {
-	struct parse ps = { .path = path };
+	struct parse ps = {.path = path};
 	const char *p = text;
 	int r = 0;
 
@@ -646,8 +676,9 @@ int config_parse_fd(int fd, const char *path, struct ss_config *c, struct ss_err
 			break;
 		total += (size_t)n;
 		if (total > CONFIG_MAX) {
-			r = ss_fail(e, -EFBIG, "%s: larger than %d bytes; this is not a session-switch config",
-				    path, CONFIG_MAX);
+			r = ss_fail(e, -EFBIG,
+				    "%s: larger than %d bytes; this is not a session-switch config", path,
+				    CONFIG_MAX);
 			goto out;
 		}
 	}
@@ -671,8 +702,10 @@ int config_load_secure(const char *path, struct ss_config *c, struct ss_error *e
 	if (fd < 0 && errno == ENOENT)
 		r = -ENOENT;
 	else if (fd < 0 && errno == ELOOP)
-		r = ss_fail(e, -ELOOP, "%s is a symbolic link; the configuration must be a plain file "
-			    "owned by root", path);
+		r = ss_fail(e, -ELOOP,
+			    "%s is a symbolic link; the configuration must be a plain file "
+			    "owned by root",
+			    path);
 	else if (fd < 0)
 		r = ss_fail(e, -errno, "%s: %s", path, strerror(errno));
 	else if (fstat(fd, &st) < 0)

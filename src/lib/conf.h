@@ -25,20 +25,23 @@ struct host_driver {
 enum dm_kind { DM_UNSET, DM_NONE, DM_SYSTEMD, DM_OPENRC, DM_RUNIT, DM_COMMAND };
 
 struct ss_config {
-	char path[PATH_MAX];        /* where it came from, for messages; "" if none */
-	bool loaded;                /* false: no file, everything from detection */
+	char path[PATH_MAX];		       /* where it came from, for messages; "" if none */
+	bool loaded;			       /* false: no file, everything from detection */
 	struct pci_addr devices[SS_MAX_FUNCS]; /* [vm] devices */
 	size_t ndevices;
-	bool has_bridge;            /* [vm] bridge */
+	bool has_bridge; /* [vm] bridge */
 	struct pci_addr bridge;
 	struct host_driver host[SS_MAX_FUNCS]; /* [host] drivers */
 	size_t nhost;
 	char xorg_host_driver[PCI_DRIVER_LEN]; /* [host] xorg_driver: X's driver on the dGPU */
-	bool has_host_gpu;          /* [host] gpu: the display controller the host keeps */
+	bool has_host_gpu;		       /* [host] gpu: the display controller the host keeps */
 	struct pci_addr host_gpu;
 	/* [host] services: stopped before the devices move, started after
 	 * the way back, each through its init system (KIND:NAME). */
-	struct service { enum dm_kind kind; char name[128]; } services[SS_MAX_SERVICES];
+	struct service {
+		enum dm_kind kind;
+		char name[128];
+	} services[SS_MAX_SERVICES];
 	size_t nservices;
 	/* [host] unload: the host driver's modules, unloaded in this order
 	 * instead of unbinding, loaded in reverse on the way back. */
@@ -47,11 +50,11 @@ struct ss_config {
 	/* [display] manager = KIND[:NAME]: how the display manager is
 	 * stopped and started; kept as kind + name, never a command line. */
 	enum dm_kind dm;
-	char dm_name[128];          /* unit, service, or the command's absolute path */
-	int display;                /* [display] display = :N (default 0) */
-	char xauthority[128];       /* [display] authfile (default /var/run/slim.auth) */
-	bool login_auto;            /* [login] auto (default yes): the one-shot auto-login */
-	int login_window;           /* [login] window: seconds after the seat login (default 120) */
+	char dm_name[128];    /* unit, service, or the command's absolute path */
+	int display;	      /* [display] display = :N (default 0) */
+	char xauthority[128]; /* [display] authfile (default /var/run/slim.auth) */
+	bool login_auto;      /* [login] auto (default yes): the one-shot auto-login */
+	int login_window;     /* [login] window: seconds after the seat login (default 120) */
 };
 
 struct config_key;
@@ -69,9 +72,9 @@ struct config_where {
 struct config_key {
 	const char *section;
 	const char *name;
-	const char *expects;  /* completes "expected ..." in messages */
-	const char *def;      /* the default, worded as session-switch.conf(5) has it */
-	bool def_is_value;    /* def is a value that config_init() gives to set() */
+	const char *expects; /* completes "expected ..." in messages */
+	const char *def;     /* the default, worded as session-switch.conf(5) has it */
+	bool def_is_value;   /* def is a value that config_init() gives to set() */
 	/* 0, or -EINVAL naming w's file, line and key */
 	int (*set)(struct ss_config *c, const char *value, const struct config_where *w, struct ss_error *e);
 };

@@ -121,8 +121,8 @@ void detect_describe(const struct pci_list *devs, const struct gpu *g, char *out
 		snprintf(where, sizeof(where), "a card behind %s", bn);
 	detect_monitors(d, mon, sizeof(mon));
 	snprintf(out, len, "%s %s (%s%s, %s, %s)", d->name, name, where,
-		 g->render_only ? ", a 3D controller without outputs" : "", d->driver[0] ? d->driver : "no driver",
-		 mon);
+		 g->render_only ? ", a 3D controller without outputs" : "",
+		 d->driver[0] ? d->driver : "no driver", mon);
 }
 
 /* "a; b; c" of every GPU, for the refusals. */
@@ -171,17 +171,25 @@ int detect_gpus(const struct pci_list *devs, struct detect_result *r, struct ss_
 	}
 	candidates(devs, r, list, sizeof(list));
 	if (r->ngpu == 0)
-		ret = ss_fail(e, -ENODEV, "no display controller on this machine: there is no GPU to pass through");
+		ret = ss_fail(e, -ENODEV,
+			      "no display controller on this machine: there is no GPU to pass through");
 	else if (r->ncards == 0)
-		ret = ss_fail(e, -ENODEV, "no discrete GPU to pass through: %s is the integrated GPU, which the "
-			      "host keeps for its desktop", list);
+		ret = ss_fail(e, -ENODEV,
+			      "no discrete GPU to pass through: %s is the integrated GPU, which the "
+			      "host keeps for its desktop",
+			      list);
 	else if (r->nintegrated == 0 && r->ncards == 1)
-		ret = ss_fail(e, -ENODEV, "one GPU only (%s): handing it to the VM would leave the host without "
-			      "a display", list);
+		ret = ss_fail(e, -ENODEV,
+			      "one GPU only (%s): handing it to the VM would leave the host without "
+			      "a display",
+			      list);
 	else if (r->nintegrated != 1 || r->ncards != 1)
-		ret = ss_fail(e, -EEXIST, "%zu GPUs (%s) and no single answer to which one the VM gets: name its "
-			      "functions in [vm] devices of /etc/session-switch.conf, and the host's GPU in [host] gpu "
-			      "if more than one would remain", r->ngpu, list);
+		ret = ss_fail(
+		    e, -EEXIST,
+		    "%zu GPUs (%s) and no single answer to which one the VM gets: name its "
+		    "functions in [vm] devices of /etc/session-switch.conf, and the host's GPU in [host] gpu "
+		    "if more than one would remain",
+		    r->ngpu, list);
 	if (ret == 0) {
 		r->found = true;
 		for (size_t i = 0; i < r->ngpu; i++) {

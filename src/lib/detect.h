@@ -14,15 +14,15 @@
 
 enum gpu_kind {
 	GPU_INTEGRATED, /* on a root bus, or an APU's behind its internal bridge */
-	GPU_CARD,       /* anything else: a card in a slot, wherever the slot is */
+	GPU_CARD,	/* anything else: a card in a slot, wherever the slot is */
 };
 
 struct gpu {
 	struct pci_addr addr;
 	enum gpu_kind kind;
-	bool render_only;        /* a 3D controller: no outputs (Optimus) */
-	bool apu;                /* integrated behind an internal bridge, beside the APU's other functions */
-	bool has_bridge;         /* the port (or internal bridge) it sits behind */
+	bool render_only; /* a 3D controller: no outputs (Optimus) */
+	bool apu;	  /* integrated behind an internal bridge, beside the APU's other functions */
+	bool has_bridge;  /* the port (or internal bridge) it sits behind */
 	struct pci_addr bridge;
 };
 
@@ -30,8 +30,8 @@ struct detect_result {
 	struct gpu gpu[DETECT_MAX]; /* every display controller, in address order */
 	size_t ngpu;
 	size_t nintegrated, ncards;
-	bool found;                  /* unambiguous: one integrated GPU and one card */
-	size_t host, vm;             /* with found: indexes into gpu[] */
+	bool found;			   /* unambiguous: one integrated GPU and one card */
+	size_t host, vm;		   /* with found: indexes into gpu[] */
 	struct pci_addr funcs[DETECT_MAX]; /* with found: the card's own functions, display first */
 	size_t nfuncs;
 };

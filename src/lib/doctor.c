@@ -12,7 +12,9 @@
 #include "pcinames.h"
 
 #define ADD(...) check_add(d->checks, &d->n, DOCTOR_MAX, __VA_ARGS__)
-#define REBUILD "rebuild the kernel with it (make menuconfig: Device Drivers -> VFIO) or use your distribution's kernel"
+#define REBUILD                                                                                              \
+	"rebuild the kernel with it (make menuconfig: Device Drivers -> VFIO) or use your distribution's "   \
+	"kernel"
 
 static void kernel_checks(const struct machine *m, struct doctor *d)
 {
@@ -20,11 +22,11 @@ static void kernel_checks(const struct machine *m, struct doctor *d)
 		const char *opt;
 		enum check_status if_missing;
 	} opts[] = {
-		{ "CONFIG_VFIO", CHECK_FAIL },
-		{ "CONFIG_VFIO_IOMMU_TYPE1", CHECK_FAIL },
-		{ "CONFIG_VFIO_PCI", CHECK_FAIL },
-		/* VGA arbitration only matters for legacy VGA (x-vga=on). */
-		{ "CONFIG_VFIO_PCI_VGA", CHECK_WARN },
+	    {"CONFIG_VFIO", CHECK_FAIL},
+	    {"CONFIG_VFIO_IOMMU_TYPE1", CHECK_FAIL},
+	    {"CONFIG_VFIO_PCI", CHECK_FAIL},
+	    /* VGA arbitration only matters for legacy VGA (x-vga=on). */
+	    {"CONFIG_VFIO_PCI_VGA", CHECK_WARN},
 	};
 
 	if (!m->kernel.config) {
@@ -69,7 +71,8 @@ static void vfio_check(const struct machine *m, struct doctor *d)
 		k = KMOD_BUILTIN;
 	if (k == KMOD_MISSING)
 		ADD("vfio-pci", CHECK_FAIL, "build the kernel with CONFIG_VFIO_PCI=m or =y",
-		    "vfio-pci is not loaded, not built in, and not in /lib/modules/%s/modules.dep", m->kernel.release);
+		    "vfio-pci is not loaded, not built in, and not in /lib/modules/%s/modules.dep",
+		    m->kernel.release);
 	else
 		ADD("vfio-pci", CHECK_OK, NULL, "%s%s", kmod_str(k),
 		    k == KMOD_LOADABLE ? " (loaded at the first switch)" : "");
@@ -126,8 +129,9 @@ static void bridges_above(const struct machine *m, const struct pci_addr *a, cha
 		const struct pci_dev *b = pci_find(&m->devs, &d->parent);
 		if (!b)
 			break;
-		int w = snprintf(out + used, len - used, "%s%s%s", used ? ", " : "", b->name,
-				 b->vendor == pci_find(&m->devs, a)->vendor ? " (the card's switch port)" : "");
+		int w =
+		    snprintf(out + used, len - used, "%s%s%s", used ? ", " : "", b->name,
+			     b->vendor == pci_find(&m->devs, a)->vendor ? " (the card's switch port)" : "");
 		used += w > 0 ? (size_t)w : 0;
 		d = b;
 	}
@@ -138,21 +142,24 @@ static void host_gpu_check(const struct machine *m, struct doctor *d)
 	const struct target *t = &m->target;
 	char buf[512];
 	static const char *const why[] = {
-		[HOST_GPU_DETECTED] = "the integrated GPU",
-		[HOST_GPU_CONFIG] = "from [host] gpu",
-		[HOST_GPU_LEFT] = "the display controller that [vm] devices leaves",
+	    [HOST_GPU_DETECTED] = "the integrated GPU",
+	    [HOST_GPU_CONFIG] = "from [host] gpu",
+	    [HOST_GPU_LEFT] = "the display controller that [vm] devices leaves",
 	};
 
 	if (m->target_err && t->has_igpu) {
 		describe(m, &t->igpu, buf, sizeof(buf));
 		ADD("host-gpu", CHECK_OK, NULL, "%s: the integrated GPU, which the host keeps", buf);
 	} else if (m->target_err) {
-		ADD("host-gpu", CHECK_FAIL, "see the dgpu check", "no GPU is chosen for the host until the VM's is");
+		ADD("host-gpu", CHECK_FAIL, "see the dgpu check",
+		    "no GPU is chosen for the host until the VM's is");
 	} else if (t->has_host_gpu) {
 		describe(m, &t->host_gpu, buf, sizeof(buf));
-		ADD("host-gpu", CHECK_OK, NULL, "%s: %s, which X runs on in vm mode", buf, why[t->host_gpu_from]);
+		ADD("host-gpu", CHECK_OK, NULL, "%s: %s, which X runs on in vm mode", buf,
+		    why[t->host_gpu_from]);
 	} else {
-		ADD("host-gpu", CHECK_FAIL, "set [host] gpu in /etc/session-switch.conf", "%s", t->host_gpu_msg.msg);
+		ADD("host-gpu", CHECK_FAIL, "set [host] gpu in /etc/session-switch.conf", "%s",
+		    t->host_gpu_msg.msg);
 	}
 }
 
@@ -161,7 +168,7 @@ static void target_checks(const struct machine *m, struct doctor *d)
 	const struct target *t = &m->target;
 	char buf[512], list[256], classes[512], above[512];
 	struct pci_addr set[SS_MAX_FUNCS];
-	struct strbuf reasons = { 0 };
+	struct strbuf reasons = {0};
 
 	if (m->conf.loaded)
 		ADD("config", CHECK_OK, NULL, "%s", m->conf.path);
@@ -170,8 +177,8 @@ static void target_checks(const struct machine *m, struct doctor *d)
 	host_gpu_check(m, d);
 	if (m->target_err) {
 		ADD("dgpu", CHECK_FAIL, target_fix(t, m->target_err), "%s", m->target_msg.msg);
-		wayback_checks(&m->wayback, &m->root, &m->kernel, &m->devs, t, WAYBACK_DOCTOR, d->checks, &d->n,
-			       DOCTOR_MAX);
+		wayback_checks(&m->wayback, &m->root, &m->kernel, &m->devs, t, WAYBACK_DOCTOR, d->checks,
+			       &d->n, DOCTOR_MAX);
 		return;
 	}
 	for (size_t i = 0; i < t->n; i++)
@@ -186,10 +193,14 @@ static void target_checks(const struct machine *m, struct doctor *d)
 		char hn[32] = "the host's GPU";
 		if (t->has_host_gpu)
 			pci_addr_format(&t->host_gpu, hn);
-		ADD("render-only", CHECK_WARN, "run programs on it with DRI_PRIME=1 (Mesa) or __NV_PRIME_RENDER_OFFLOAD=1 "
-		    "__GLX_VENDOR_LIBRARY_NAME=nvidia (NVIDIA); the host variant of setup keeps X on the host's GPU",
-		    "%s is a 3D controller without outputs: X never runs on it, so in host mode X stays on %s and "
-		    "the dGPU is a render offload device (PRIME); a switch moves it between its driver and vfio-pci",
+		ADD("render-only", CHECK_WARN,
+		    "run programs on it with DRI_PRIME=1 (Mesa) or __NV_PRIME_RENDER_OFFLOAD=1 "
+		    "__GLX_VENDOR_LIBRARY_NAME=nvidia (NVIDIA); the host variant of setup keeps X on the "
+		    "host's GPU",
+		    "%s is a 3D controller without outputs: X never runs on it, so in host mode X stays on "
+		    "%s and "
+		    "the dGPU is a render offload device (PRIME); a switch moves it between its driver and "
+		    "vfio-pci",
 		    t->fn[0].name, hn);
 	}
 	if (iommu_viable(&m->groups, &m->devs, set, t->n, t->has_host_gpu ? &t->host_gpu : NULL, &reasons))
@@ -208,10 +219,13 @@ static void target_checks(const struct machine *m, struct doctor *d)
 		const struct pci_dev *dev = pci_find(&m->devs, &f->addr);
 		if (f->host_from == HOST_FROM_UNKNOWN)
 			ADD("host-driver", CHECK_WARN, "set [host] drivers in /etc/session-switch.conf",
-			    "%s %s and no host driver is configured: going back, the kernel's first matching driver "
-			    "takes it", f->name, dev && dev->driver[0] ? "is on vfio-pci now" : "has no driver now");
+			    "%s %s and no host driver is configured: going back, the kernel's first matching "
+			    "driver "
+			    "takes it",
+			    f->name, dev && dev->driver[0] ? "is on vfio-pci now" : "has no driver now");
 	}
-	wayback_checks(&m->wayback, &m->root, &m->kernel, &m->devs, t, WAYBACK_DOCTOR, d->checks, &d->n, DOCTOR_MAX);
+	wayback_checks(&m->wayback, &m->root, &m->kernel, &m->devs, t, WAYBACK_DOCTOR, d->checks, &d->n,
+		       DOCTOR_MAX);
 }
 
 void doctor_free(struct doctor *d)

@@ -16,9 +16,11 @@ struct doctor {
 };
 
 /* What a refusal adds: how to send us a machine whose answer is wrong. */
-#define DOCTOR_REPORT \
-	"if a verdict is wrong for this machine, record it with tests/record-sysfs OUTDIR (in the session-switch " \
-	"sources; no root needed) and attach OUTDIR to a bug report: session-switch --sysroot OUTDIR doctor then " \
+#define DOCTOR_REPORT                                                                                        \
+	"if a verdict is wrong for this machine, record it with tests/record-sysfs OUTDIR (in the "          \
+	"session-switch "                                                                                    \
+	"sources; no root needed) and attach OUTDIR to a bug report: session-switch --sysroot OUTDIR "       \
+	"doctor then "                                                                                       \
 	"shows us what it shows you"
 
 void doctor_run(const struct machine *m, struct doctor *d);

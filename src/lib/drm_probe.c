@@ -12,7 +12,9 @@
 
 static const char *status_str(drmModeConnection c)
 {
-	return c == DRM_MODE_CONNECTED ? "connected" : c == DRM_MODE_DISCONNECTED ? "disconnected" : "unknown";
+	return c == DRM_MODE_CONNECTED	    ? "connected"
+	       : c == DRM_MODE_DISCONNECTED ? "disconnected"
+					    : "unknown";
 }
 
 static void read_connectors(struct drm_card *c, int fd)
@@ -109,8 +111,10 @@ int drm_probe_require_display(const struct drm_probe *p, const struct pci_addr *
 	pci_addr_format(a, an);
 	c = drm_probe_find(p, a);
 	if (!c)
-		return ss_fail(e, -ENOENT, "the GPU at %s has no DRM device: is its kernel driver (modesetting) "
-			       "loaded?", an);
+		return ss_fail(e, -ENOENT,
+			       "the GPU at %s has no DRM device: is its kernel driver (modesetting) "
+			       "loaded?",
+			       an);
 	if (c->connected)
 		return 0;
 	for (size_t i = 0; i < c->nconn; i++) {
@@ -121,6 +125,8 @@ int drm_probe_require_display(const struct drm_probe *p, const struct pci_addr *
 	}
 	if (c->error[0])
 		return ss_fail(e, -ENODEV, "the GPU at %s (%s, %s): %s", an, c->driver, c->primary, c->error);
-	return ss_fail(e, -ENODEV, "no monitor is connected to the GPU at %s (%s, %s): %s; connect one (or "
-		       "switch its input) before switching", an, c->driver, c->primary, used ? list : "no connectors");
+	return ss_fail(e, -ENODEV,
+		       "no monitor is connected to the GPU at %s (%s, %s): %s; connect one (or "
+		       "switch its input) before switching",
+		       an, c->driver, c->primary, used ? list : "no connectors");
 }

@@ -14,21 +14,21 @@
 #define DRM_MAX_CONNECTORS 16
 
 struct drm_connector {
-	char name[32];     /* "DP-1", "Virtual-1" */
-	char status[16];   /* "connected", "disconnected", "unknown" */
+	char name[32];	 /* "DP-1", "Virtual-1" */
+	char status[16]; /* "connected", "disconnected", "unknown" */
 	int modes;
 };
 
 struct drm_card {
 	struct pci_addr addr;
 	char pci[PCI_ADDR_LEN];
-	char driver[32];   /* from DRM_IOCTL_VERSION: "i915", "virtio_gpu" */
-	char primary[32];  /* "/dev/dri/card0" */
-	char render[32];   /* "/dev/dri/renderD128" or "" */
+	char driver[32];  /* from DRM_IOCTL_VERSION: "i915", "virtio_gpu" */
+	char primary[32]; /* "/dev/dri/card0" */
+	char render[32];  /* "/dev/dri/renderD128" or "" */
 	struct drm_connector conn[DRM_MAX_CONNECTORS];
 	size_t nconn;
 	size_t connected;
-	char error[128];   /* why its connectors could not be read, or "" */
+	char error[128]; /* why its connectors could not be read, or "" */
 };
 
 struct drm_probe {

@@ -51,10 +51,10 @@ static bool word_ok(const char *w)
 }
 
 /* One list value into an array of strings; each word checked by its kind. */
-static int set_list(char *v, char *arr, size_t width, size_t *n, int kind, const char *name,
-		    int line, const char *key, struct ss_error *e)
+static int set_list(char *v, char *arr, size_t width, size_t *n, int kind, const char *name, int line,
+		    const char *key, struct ss_error *e)
 {
-	static const char *const dev[] = { "/dev/", NULL };
+	static const char *const dev[] = {"/dev/", NULL};
 	char *save = NULL, *w;
 	int r = 0;
 
@@ -63,10 +63,12 @@ static int set_list(char *v, char *arr, size_t width, size_t *n, int kind, const
 		bool ok = kind == 0 ? config_module_name_valid(w) : kind == 1 ? word_ok(w) : path_ok(w, dev);
 		if (!ok)
 			r = ss_fail(e, -EINVAL, "%s:%d: %s: \"%s\" is not %s", name, line, key, w,
-				    kind == 0 ? "a module name (letters, digits and '_')" :
-				    kind == 1 ? "a service name" : "a path below /dev/ (%m: the card's minor)");
+				    kind == 0	? "a module name (letters, digits and '_')"
+				    : kind == 1 ? "a service name"
+						: "a path below /dev/ (%m: the card's minor)");
 		else if (*n == DRVDATA_MAX)
-			r = ss_fail(e, -EINVAL, "%s:%d: %s: more than %d entries", name, line, key, DRVDATA_MAX);
+			r = ss_fail(e, -EINVAL, "%s:%d: %s: more than %d entries", name, line, key,
+				    DRVDATA_MAX);
 		else
 			snprintf(arr + *n * width, width, "%s", w), (*n)++;
 	}
@@ -75,7 +77,7 @@ static int set_list(char *v, char *arr, size_t width, size_t *n, int kind, const
 
 int drvdata_parse(const char *text, const char *name, struct drvdata *d, struct ss_error *e)
 {
-	static const char *const sysproc[] = { "/sys/", "/proc/", NULL };
+	static const char *const sysproc[] = {"/sys/", "/proc/", NULL};
 	struct kvlines kv;
 	char *key, *val;
 	int r;
@@ -85,25 +87,30 @@ int drvdata_parse(const char *text, const char *name, struct drvdata *d, struct 
 		key = trim(key);
 		val = trim(val);
 		if (strcmp(key, "modules") == 0)
-			r = set_list(val, d->modules[0], SS_MODULE_LEN, &d->nmodules, 0, name,
-				     kv.lineno, key, e);
+			r = set_list(val, d->modules[0], SS_MODULE_LEN, &d->nmodules, 0, name, kv.lineno, key,
+				     e);
 		else if (strcmp(key, "services") == 0)
-			r = set_list(val, d->services[0], sizeof(d->services[0]), &d->nservices,
-				     1, name, kv.lineno, key, e);
+			r = set_list(val, d->services[0], sizeof(d->services[0]), &d->nservices, 1, name,
+				     kv.lineno, key, e);
 		else if (strcmp(key, "nodes") == 0)
 			r = set_list(val, d->nodes[0], DRVDATA_PATH, &d->nnodes, 2, name, kv.lineno, key, e);
 		else if (strcmp(key, "shared") == 0)
-			r = set_list(val, d->shared[0], DRVDATA_PATH, &d->nshared, 2, name, kv.lineno, key, e);
+			r = set_list(val, d->shared[0], DRVDATA_PATH, &d->nshared, 2, name, kv.lineno, key,
+				     e);
 		else if (strcmp(key, "minor") == 0 || strcmp(key, "persistence") == 0) {
 			char *dst = key[0] == 'm' ? d->minor : d->persistence;
 			if (val[0] && !path_ok(val, sysproc))
-				r = ss_fail(e, -EINVAL, "%s:%d: %s: \"%s\" is not a path below /sys/ or /proc/ "
-					    "(%%a: the card's address)", name, kv.lineno, key, val);
+				r = ss_fail(e, -EINVAL,
+					    "%s:%d: %s: \"%s\" is not a path below /sys/ or /proc/ "
+					    "(%%a: the card's address)",
+					    name, kv.lineno, key, val);
 			else
 				snprintf(dst, DRVDATA_PATH, "%s", val);
 		} else
-			r = ss_fail(e, -EINVAL, "%s:%d: unknown key \"%s\"; known: modules, services, nodes, "
-				    "shared, minor, persistence", name, kv.lineno, key);
+			r = ss_fail(e, -EINVAL,
+				    "%s:%d: unknown key \"%s\"; known: modules, services, nodes, "
+				    "shared, minor, persistence",
+				    name, kv.lineno, key);
 		if (r < 0)
 			break;
 	}
@@ -131,8 +138,10 @@ static int load_one(const struct sysroot *sr, const char *path, bool trusted, st
 	else if (!S_ISREG(st.st_mode))
 		r = ss_fail(e, -EINVAL, "%s is not a regular file", shown);
 	else if (trusted && (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))))
-		r = ss_fail(e, -EPERM, "%s must be owned by root and writable by root alone "
-			    "(chown root:root, chmod 644)", shown);
+		r = ss_fail(e, -EPERM,
+			    "%s must be owned by root and writable by root alone "
+			    "(chown root:root, chmod 644)",
+			    shown);
 	while (r == 0 && (got = read(fd, buf + n, sizeof(buf) - 1 - (size_t)n)) != 0) {
 		if (got < 0 && errno == EINTR)
 			continue;

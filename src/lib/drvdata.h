@@ -28,18 +28,18 @@
 
 struct drvdata {
 	char driver[PCI_DRIVER_LEN];
-	bool found;                                   /* a data file was read */
-	char modules[DRVDATA_MAX][SS_MODULE_LEN];     /* unload order */
+	bool found;				  /* a data file was read */
+	char modules[DRVDATA_MAX][SS_MODULE_LEN]; /* unload order */
 	size_t nmodules;
-	char services[DRVDATA_MAX][64];               /* what setup proposes for [host] services */
+	char services[DRVDATA_MAX][64]; /* what setup proposes for [host] services */
 	size_t nservices;
-	char nodes[DRVDATA_MAX][DRVDATA_PATH];        /* per card: %m is the card's minor */
+	char nodes[DRVDATA_MAX][DRVDATA_PATH]; /* per card: %m is the card's minor */
 	size_t nnodes;
-	char shared[DRVDATA_MAX][DRVDATA_PATH];       /* shared by all the driver's cards */
+	char shared[DRVDATA_MAX][DRVDATA_PATH]; /* shared by all the driver's cards */
 	size_t nshared;
-	char minor[DRVDATA_PATH];                     /* file with the minor; %a is the address */
-	char persistence[DRVDATA_PATH];               /* file saying the count is held with no file */
-	char from[2 * PATH_MAX];                      /* the files read, for messages */
+	char minor[DRVDATA_PATH];	/* file with the minor; %a is the address */
+	char persistence[DRVDATA_PATH]; /* file saying the count is held with no file */
+	char from[2 * PATH_MAX];	/* the files read, for messages */
 };
 
 /* Apply the keys of one file's text on top of d; `name` names it in

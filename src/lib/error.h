@@ -12,7 +12,6 @@ struct ss_error {
 };
 
 /* Set the message; returns -err so callers can write `return ss_fail(e, -ENOENT, ...)`. */
-int ss_fail(struct ss_error *e, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int ss_fail(struct ss_error *e, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

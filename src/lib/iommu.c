@@ -88,24 +88,30 @@ void iommu_explain_off(const struct iommu_state *st, char *why, size_t wlen, cha
 	}
 	if (strcmp(st->cmd_iommu, "off") == 0) {
 		snprintf(why, wlen, "the kernel command line says iommu=off");
-		snprintf(fix, flen, "remove iommu=off from GRUB_CMDLINE_LINUX in /etc/default/grub, "
-				    "then grub-mkconfig -o /boot/grub/grub.cfg and reboot");
+		snprintf(fix, flen,
+			 "remove iommu=off from GRUB_CMDLINE_LINUX in /etc/default/grub, "
+			 "then grub-mkconfig -o /boot/grub/grub.cfg and reboot");
 		return;
 	}
 	if (st->vendor == IOMMU_INTEL) {
 		if (strcmp(st->cmd_intel, "off") == 0)
 			snprintf(why, wlen, "the kernel command line says intel_iommu=off");
 		else
-			snprintf(why, wlen, "VT-d is described by the firmware (DMAR) but the kernel did not enable it");
-		snprintf(fix, flen, "add intel_iommu=on to GRUB_CMDLINE_LINUX in /etc/default/grub, "
-				    "then grub-mkconfig -o /boot/grub/grub.cfg and reboot");
+			snprintf(why, wlen,
+				 "VT-d is described by the firmware (DMAR) but the kernel did not enable it");
+		snprintf(fix, flen,
+			 "add intel_iommu=on to GRUB_CMDLINE_LINUX in /etc/default/grub, "
+			 "then grub-mkconfig -o /boot/grub/grub.cfg and reboot");
 	} else {
 		if (strcmp(st->cmd_amd, "off") == 0)
 			snprintf(why, wlen, "the kernel command line says amd_iommu=off");
 		else
-			snprintf(why, wlen, "AMD-Vi is described by the firmware (IVRS) but the kernel did not enable it");
-		snprintf(fix, flen, "add amd_iommu=on iommu=pt to GRUB_CMDLINE_LINUX in /etc/default/grub, "
-				    "then grub-mkconfig -o /boot/grub/grub.cfg and reboot");
+			snprintf(
+			    why, wlen,
+			    "AMD-Vi is described by the firmware (IVRS) but the kernel did not enable it");
+		snprintf(fix, flen,
+			 "add amd_iommu=on iommu=pt to GRUB_CMDLINE_LINUX in /etc/default/grub, "
+			 "then grub-mkconfig -o /boot/grub/grub.cfg and reboot");
 	}
 }
 
@@ -257,25 +263,34 @@ static void add_reason(struct strbuf *reasons, const char *fmt, ...)
  * may be added to [vm] devices; the host's GPU and anything else (a NIC,
  * a chipset function) cannot go to the VM, so the answer is the slot or
  * ACS. */
-static void advise(struct strbuf *reasons, const struct pci_list *devs, const struct pci_addr *set, size_t nset,
-		   const struct pci_addr *host_gpu, const struct pci_dev *md, int group, const char *an)
+static void advise(struct strbuf *reasons, const struct pci_list *devs, const struct pci_addr *set,
+		   size_t nset, const struct pci_addr *host_gpu, const struct pci_dev *md, int group,
+		   const char *an)
 {
 	char cls[64];
 	const char *drv = md->driver[0] ? md->driver : "no driver";
 
 	pcinames_class(md->class, cls, sizeof(cls));
 	if (host_gpu && pci_addr_same_slot(host_gpu, &md->addr))
-		add_reason(reasons, "%s (%s, driver %s) belongs to the host's GPU and shares IOMMU group %d with %s: "
-			   "the two cards cannot be separated; put one of them in a slot with an IOMMU group of its "
-			   "own, or enable ACS in the firmware", md->name, cls, drv, group, an);
+		add_reason(
+		    reasons,
+		    "%s (%s, driver %s) belongs to the host's GPU and shares IOMMU group %d with %s: "
+		    "the two cards cannot be separated; put one of them in a slot with an IOMMU group of its "
+		    "own, or enable ACS in the firmware",
+		    md->name, cls, drv, group, an);
 	else if (target_class_allowed(devs, set, nset, md))
-		add_reason(reasons, "%s (%s, driver %s) shares IOMMU group %d with %s but is not passed through: "
-			   "add %s to [vm] devices (it is a function of the card), or move the card to a slot with "
-			   "an IOMMU group of its own", md->name, cls, drv, group, an, md->name);
+		add_reason(
+		    reasons,
+		    "%s (%s, driver %s) shares IOMMU group %d with %s but is not passed through: "
+		    "add %s to [vm] devices (it is a function of the card), or move the card to a slot with "
+		    "an IOMMU group of its own",
+		    md->name, cls, drv, group, an, md->name);
 	else
-		add_reason(reasons, "%s (%s, driver %s) shares IOMMU group %d with %s and cannot go to the VM: "
-			   "move the card to a slot with an IOMMU group of its own, or enable ACS in the firmware",
-			   md->name, cls, drv, group, an);
+		add_reason(
+		    reasons,
+		    "%s (%s, driver %s) shares IOMMU group %d with %s and cannot go to the VM: "
+		    "move the card to a slot with an IOMMU group of its own, or enable ACS in the firmware",
+		    md->name, cls, drv, group, an);
 }
 
 bool iommu_viable(const struct iommu_groups *groups, const struct pci_list *devs, const struct pci_addr *set,
@@ -312,14 +327,17 @@ bool iommu_viable(const struct iommu_groups *groups, const struct pci_list *devs
 			seen[nseen++] = d->iommu_group;
 		const struct iommu_group *g = iommu_group_find(groups, d->iommu_group);
 		if (!g) {
-			add_reason(reasons, "%s names IOMMU group %d, which is not in /sys/kernel/iommu_groups", an,
+			add_reason(reasons,
+				   "%s names IOMMU group %d, which is not in /sys/kernel/iommu_groups", an,
 				   d->iommu_group);
 			ok = false;
 			continue;
 		}
 		if (g->other) {
-			add_reason(reasons, "IOMMU group %d holds %zu non-PCI device(s) besides %s; "
-				   "they cannot be handed to vfio-pci", g->id, g->other, an);
+			add_reason(reasons,
+				   "IOMMU group %d holds %zu non-PCI device(s) besides %s; "
+				   "they cannot be handed to vfio-pci",
+				   g->id, g->other, an);
 			ok = false;
 		}
 		for (size_t m = 0; m < g->n; m++) {
@@ -330,13 +348,16 @@ bool iommu_viable(const struct iommu_groups *groups, const struct pci_list *devs
 			md = pci_find(devs, &g->members[m]);
 			pci_addr_format(&g->members[m], mn);
 			if (!md) {
-				add_reason(reasons, "%s is in IOMMU group %d but not under /sys/bus/pci/devices", mn, g->id);
+				add_reason(reasons,
+					   "%s is in IOMMU group %d but not under /sys/bus/pci/devices", mn,
+					   g->id);
 				ok = false;
 				continue;
 			}
 			if (pci_is_bridge(md))
 				continue; /* stays on pcieport; never passed through */
-			if (!md->driver[0] || strcmp(md->driver, "vfio-pci") == 0 || strcmp(md->driver, "pci-stub") == 0)
+			if (!md->driver[0] || strcmp(md->driver, "vfio-pci") == 0 ||
+			    strcmp(md->driver, "pci-stub") == 0)
 				continue;
 			advise(reasons, devs, set, nset, host_gpu, md, g->id, an);
 			ok = false;

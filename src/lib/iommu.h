@@ -14,21 +14,21 @@
 enum iommu_vendor { IOMMU_UNKNOWN, IOMMU_INTEL, IOMMU_AMD };
 
 struct iommu_state {
-	bool enabled;              /* at least one group exists */
-	int units;                 /* entries in /sys/class/iommu */
-	bool dmar_table;           /* ACPI DMAR: Intel VT-d described by firmware */
-	bool ivrs_table;           /* ACPI IVRS: AMD-Vi described by firmware */
-	char cmd_intel[32];        /* value of intel_iommu= on the command line, "" if absent */
-	char cmd_amd[32];          /* value of amd_iommu= */
-	char cmd_iommu[32];        /* value of iommu= */
-	enum iommu_vendor vendor;  /* from the tables, then the command line */
+	bool enabled;		  /* at least one group exists */
+	int units;		  /* entries in /sys/class/iommu */
+	bool dmar_table;	  /* ACPI DMAR: Intel VT-d described by firmware */
+	bool ivrs_table;	  /* ACPI IVRS: AMD-Vi described by firmware */
+	char cmd_intel[32];	  /* value of intel_iommu= on the command line, "" if absent */
+	char cmd_amd[32];	  /* value of amd_iommu= */
+	char cmd_iommu[32];	  /* value of iommu= */
+	enum iommu_vendor vendor; /* from the tables, then the command line */
 };
 
 struct iommu_group {
 	int id;
-	struct pci_addr *members;  /* PCI members, sorted */
+	struct pci_addr *members; /* PCI members, sorted */
 	size_t n;
-	size_t other;              /* non-PCI members (rare; counted, never passed through) */
+	size_t other; /* non-PCI members (rare; counted, never passed through) */
 };
 
 struct iommu_groups {

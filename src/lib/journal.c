@@ -44,8 +44,10 @@ static int parse_fn(char *v, struct journal *j, const char *name, int line, stru
 			snprintf(f.had, sizeof(f.had), "%s", eq);
 			continue;
 		}
-		char *dst = strcmp(tok, "before") == 0 ? f.before : strcmp(tok, "after") == 0 ? f.after :
-			    strcmp(tok, "host") == 0 ? f.host : NULL;
+		char *dst = strcmp(tok, "before") == 0	? f.before
+			    : strcmp(tok, "after") == 0 ? f.after
+			    : strcmp(tok, "host") == 0	? f.host
+							: NULL;
 		if (!dst)
 			return BAD("%s:%d: unknown field \"%s\"", name, line, tok);
 		if (parse_driver(eq, dst, name, line, e) < 0)
@@ -69,8 +71,8 @@ static bool step_word(const char *s, size_t max)
 	bool ok = n > 0 && n < max;
 
 	for (size_t i = 0; ok && i < n; i++)
-		ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
-		     strchr("_-.:!@", s[i]) != NULL;
+		ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		     (s[i] >= '0' && s[i] <= '9') || strchr("_-.:!@", s[i]) != NULL;
 	return ok;
 }
 
@@ -163,7 +165,8 @@ int journal_parse(const char *text, const char *name, struct journal *j, struct 
 			long v = strtol(eq, &end, 10);
 			const char *boot = *end == ' ' ? end + 1 : "";
 			if (end == eq || (*end && *end != ' ') || v < 1 || v > JOURNAL_MAX_STEPS ||
-			    strspn(boot, "0123456789abcdef-") != strlen(boot) || strlen(boot) >= sizeof(j->stuck_boot))
+			    strspn(boot, "0123456789abcdef-") != strlen(boot) ||
+			    strlen(boot) >= sizeof(j->stuck_boot))
 				return BAD("%s:%d: stuck= needs a step number and a boot id", name, lineno);
 			j->stuck = (int)v;
 			snprintf(j->stuck_boot, sizeof(j->stuck_boot), "%s", boot);
@@ -206,17 +209,17 @@ int journal_save(int dirfd, const struct journal *j, struct ss_error *e)
 	size_t used = 0;
 	int r, w;
 
-#define PUT(...)                                                                           \
-	do {                                                                               \
-		w = snprintf(buf + used, sizeof(buf) - used, __VA_ARGS__);                 \
-		if (w < 0 || (size_t)w >= sizeof(buf) - used)                              \
-			return ss_fail(e, -ENOSPC, "journal too large");                   \
-		used += (size_t)w;                                                         \
+#define PUT(...)                                                                                             \
+	do {                                                                                                 \
+		w = snprintf(buf + used, sizeof(buf) - used, __VA_ARGS__);                                   \
+		if (w < 0 || (size_t)w >= sizeof(buf) - used)                                                \
+			return ss_fail(e, -ENOSPC, "journal too large");                                     \
+		used += (size_t)w;                                                                           \
 	} while (0)
 	PUT("# session-switch journal: written before every change; read by session-switch recover\n");
 	/* A journal without steps says what a version 1 journal says. */
-	PUT("version=%d\nstate=%s\nfrom=%s\nto=%s\nuid=%u\nstarted=%lld\n",
-	    j->nsteps ? 2 : 1, j->state == JOURNAL_PENDING ? "pending" : "done", mode_str(j->from), mode_str(j->to),
+	PUT("version=%d\nstate=%s\nfrom=%s\nto=%s\nuid=%u\nstarted=%lld\n", j->nsteps ? 2 : 1,
+	    j->state == JOURNAL_PENDING ? "pending" : "done", mode_str(j->from), mode_str(j->to),
 	    (unsigned)j->uid, j->started);
 	if (j->has_bridge) {
 		char b[PCI_ADDR_LEN];
@@ -226,8 +229,8 @@ int journal_save(int dirfd, const struct journal *j, struct ss_error *e)
 	for (size_t i = 0; i < j->n; i++) {
 		char a[PCI_ADDR_LEN];
 		pci_addr_format(&j->fn[i].addr, a);
-		PUT("fn=%s before=%s after=%s host=%s had=%s\n", a, j->fn[i].before, j->fn[i].after, j->fn[i].host,
-		    j->fn[i].had);
+		PUT("fn=%s before=%s after=%s host=%s had=%s\n", a, j->fn[i].before, j->fn[i].after,
+		    j->fn[i].host, j->fn[i].had);
 	}
 	for (size_t i = 0; i < j->nsteps; i++) {
 		const struct journal_step *s = &j->step[i];

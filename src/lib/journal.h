@@ -42,23 +42,23 @@ struct journal_fn {
 	char before[PCI_DRIVER_LEN]; /* driver when the switch started ("" none) */
 	char after[PCI_DRIVER_LEN];  /* the driver it is moved to ("" = host's first match) */
 	char host[PCI_DRIVER_LEN];   /* its host driver, remembered for the way back */
-	char had[16];                /* what its host driver made in host mode: "sound", "drm", both
+	char had[16];		     /* what its host driver made in host mode: "sound", "drm", both
 					or "": the way back waits for the same, whatever the driver */
 };
 
 struct journal {
 	enum jstate state;
 	enum mode from, to;
-	uid_t uid;                   /* who asked */
-	long long started;           /* unix time */
+	uid_t uid;	   /* who asked */
+	long long started; /* unix time */
 	bool has_bridge;
 	struct pci_addr bridge;
 	struct journal_fn fn[SS_MAX_FUNCS];
 	size_t n;
-	int version;                 /* 1: no steps recorded (an older helper wrote it) */
+	int version; /* 1: no steps recorded (an older helper wrote it) */
 	struct journal_step step[JOURNAL_MAX_STEPS];
 	size_t nsteps;
-	int reached;                 /* the last step begun, -1 before the first */
+	int reached; /* the last step begun, -1 before the first */
 	/* 1 + the step whose write never returned (a driver's remove stuck
 	 * in the kernel), 0 for none; and the boot it hung in: until a
 	 * reboot, nothing may be written to the card */

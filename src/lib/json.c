@@ -50,21 +50,43 @@ static void close_(struct json *j, char c)
 	fputc(c, j->out);
 }
 
-void json_begin_object(struct json *j) { open_(j, '{'); }
-void json_end_object(struct json *j) { close_(j, '}'); }
-void json_begin_array(struct json *j) { open_(j, '['); }
-void json_end_array(struct json *j) { close_(j, ']'); }
+void json_begin_object(struct json *j)
+{
+	open_(j, '{');
+}
+void json_end_object(struct json *j)
+{
+	close_(j, '}');
+}
+void json_begin_array(struct json *j)
+{
+	open_(j, '[');
+}
+void json_end_array(struct json *j)
+{
+	close_(j, ']');
+}
 
 static void raw_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
 		switch (*p) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\t': fputs("\\t", out); break;
-		case '\r': fputs("\\r", out); break;
+		case '"':
+			fputs("\\\"", out);
+			break;
+		case '\\':
+			fputs("\\\\", out);
+			break;
+		case '\n':
+			fputs("\\n", out);
+			break;
+		case '\t':
+			fputs("\\t", out);
+			break;
+		case '\r':
+			fputs("\\r", out);
+			break;
 		default:
 			if (*p < 0x20 || *p == 0x7f)
 				fprintf(out, "\\u%04x", *p);
@@ -107,9 +129,21 @@ void json_null(struct json *j)
 	fputs("null", j->out);
 }
 
-void json_kstring(struct json *j, const char *key, const char *s) { json_key(j, key); json_string(j, s); }
-void json_kint(struct json *j, const char *key, long long v) { json_key(j, key); json_int(j, v); }
-void json_kbool(struct json *j, const char *key, bool v) { json_key(j, key); json_bool(j, v); }
+void json_kstring(struct json *j, const char *key, const char *s)
+{
+	json_key(j, key);
+	json_string(j, s);
+}
+void json_kint(struct json *j, const char *key, long long v)
+{
+	json_key(j, key);
+	json_int(j, v);
+}
+void json_kbool(struct json *j, const char *key, bool v)
+{
+	json_key(j, key);
+	json_bool(j, v);
+}
 
 void json_finish(struct json *j)
 {

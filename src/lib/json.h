@@ -11,7 +11,7 @@ struct json {
 	FILE *out;
 	int depth;
 	bool first[JSON_DEPTH]; /* nothing written yet at this level */
-	bool after_key;         /* a key was written: no comma before the value */
+	bool after_key;		/* a key was written: no comma before the value */
 };
 
 void json_init(struct json *j, FILE *out);

@@ -69,10 +69,12 @@ int kernel_read(const struct sysroot *sr, struct kernel_info *k, struct ss_error
 	memset(k, 0, sizeof(*k));
 	n = sysroot_read(sr, "/proc/sys/kernel/osrelease", k->release, sizeof(k->release));
 	if (n <= 0)
-		return ss_fail(e, n < 0 ? (int)n : -EINVAL, "/proc/sys/kernel/osrelease: %s (is /proc mounted?)",
+		return ss_fail(e, n < 0 ? (int)n : -EINVAL,
+			       "/proc/sys/kernel/osrelease: %s (is /proc mounted?)",
 			       n < 0 ? strerror((int)-n) : "empty");
 	if (strchr(k->release, '/'))
-		return ss_fail(e, -EINVAL, "/proc/sys/kernel/osrelease: \"%s\" is not a release name", k->release);
+		return ss_fail(e, -EINVAL, "/proc/sys/kernel/osrelease: \"%s\" is not a release name",
+			       k->release);
 	snprintf(path, sizeof(path), "/boot/config-%s", k->release);
 	if (sysroot_slurp(sr, path, CONFIG_MAX, &k->config) >= 0) {
 		snprintf(k->config_from, sizeof(k->config_from), "%s", path);
@@ -123,7 +125,8 @@ static bool lists_module(const char *text, const char *file, bool dep_format)
 		const char *b = end;
 		while (b > p && b[-1] != '/')
 			b--;
-		if ((size_t)(end - b) >= flen + 3 && strncmp(b, file, flen) == 0 && strncmp(b + flen, ".ko", 3) == 0)
+		if ((size_t)(end - b) >= flen + 3 && strncmp(b, file, flen) == 0 &&
+		    strncmp(b + flen, ".ko", 3) == 0)
 			return true;
 	}
 	return false;
@@ -215,7 +218,7 @@ static bool find_module(const char *text, const char *driver, bool dep, char *mo
 enum kmod kernel_driver_module(const struct sysroot *sr, const struct kernel_info *k, const char *driver,
 			       char *module, size_t len)
 {
-	static const char *const lists[] = { "modules.builtin", "modules.dep" };
+	static const char *const lists[] = {"modules.builtin", "modules.dep"};
 	enum kmod m = KMOD_MISSING;
 	char path[PATH_MAX];
 
@@ -223,7 +226,8 @@ enum kmod kernel_driver_module(const struct sysroot *sr, const struct kernel_inf
 	for (size_t i = 0; m == KMOD_MISSING && i < 2; i++) {
 		char *text = NULL;
 		snprintf(path, sizeof(path), "/lib/modules/%s/%s", k->release, lists[i]);
-		if (sysroot_slurp(sr, path, 16 * CONFIG_MAX, &text) >= 0 && find_module(text, driver, i == 1, module, len))
+		if (sysroot_slurp(sr, path, 16 * CONFIG_MAX, &text) >= 0 &&
+		    find_module(text, driver, i == 1, module, len))
 			m = i == 0 ? KMOD_BUILTIN : KMOD_LOADABLE;
 		free(text);
 	}
@@ -242,19 +246,27 @@ enum kmod kernel_driver_module(const struct sysroot *sr, const struct kernel_inf
 const char *kopt_str(enum kopt o)
 {
 	switch (o) {
-	case KOPT_YES: return "y";
-	case KOPT_MODULE: return "m";
-	case KOPT_NO: return "n";
-	default: return "unknown";
+	case KOPT_YES:
+		return "y";
+	case KOPT_MODULE:
+		return "m";
+	case KOPT_NO:
+		return "n";
+	default:
+		return "unknown";
 	}
 }
 
 const char *kmod_str(enum kmod m)
 {
 	switch (m) {
-	case KMOD_LOADED: return "loaded";
-	case KMOD_BUILTIN: return "built-in";
-	case KMOD_LOADABLE: return "loadable";
-	default: return "missing";
+	case KMOD_LOADED:
+		return "loaded";
+	case KMOD_BUILTIN:
+		return "built-in";
+	case KMOD_LOADABLE:
+		return "loadable";
+	default:
+		return "missing";
 	}
 }

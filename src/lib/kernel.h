@@ -14,9 +14,9 @@ enum kopt { KOPT_UNKNOWN, KOPT_NO, KOPT_YES, KOPT_MODULE };
 enum kmod { KMOD_MISSING, KMOD_LOADABLE, KMOD_BUILTIN, KMOD_LOADED };
 
 struct kernel_info {
-	char release[128];          /* /proc/sys/kernel/osrelease */
+	char release[128];	    /* /proc/sys/kernel/osrelease */
 	char config_from[PATH_MAX]; /* "/boot/config-6.1.0" or "/proc/config.gz"; "" if none */
-	char *config;               /* its text, or NULL */
+	char *config;		    /* its text, or NULL */
 };
 
 int kernel_read(const struct sysroot *sr, struct kernel_info *k, struct ss_error *e);

@@ -8,7 +8,7 @@
 #include "error.h"
 
 struct kvlines {
-	const char *p;   /* what is left of the text */
+	const char *p;	  /* what is left of the text */
 	const char *name; /* the file, for messages */
 	int lineno;
 	char line[512];

@@ -45,12 +45,14 @@ int lock_take(int rundir_fd, int wait_s, struct ss_error *e)
 	if (errno != EWOULDBLOCK || wait_s <= 0) {
 		int r = errno == EWOULDBLOCK ? -EBUSY : -errno;
 		close(fd);
-		return ss_fail(e, r, r == -EBUSY ? "busy: another switch is running (try again, or --wait SECONDS)"
-				      : RUN_DIR "/lock: %s", strerror(-r));
+		return ss_fail(e, r,
+			       r == -EBUSY ? "busy: another switch is running (try again, or --wait SECONDS)"
+					   : RUN_DIR "/lock: %s",
+			       strerror(-r));
 	}
 	/* Block in flock() until the holder lets go or the alarm interrupts
 	 * it: woken by the kernel, not by polling. */
-	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	struct sigaction sa = {.sa_handler = on_alarm}, old;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, &old);
 	alarm((unsigned)wait_s);

@@ -22,13 +22,13 @@ struct machine {
 	struct iommu_state iommu;
 	struct iommu_groups groups;
 	struct kernel_info kernel;
-	struct wayback wayback;      /* the command line and modprobe.d, for the way back */
-	int target_err;              /* 0, or why no target: -ENODEV/-EEXIST (detection), -EINVAL (config) */
-	struct ss_error target_msg;  /* the message that goes with target_err */
+	struct wayback wayback;	    /* the command line and modprobe.d, for the way back */
+	int target_err;		    /* 0, or why no target: -ENODEV/-EEXIST (detection), -EINVAL (config) */
+	struct ss_error target_msg; /* the message that goes with target_err */
 	struct target target;
-	int journal_err;             /* 0, -ENOENT (none yet), or why it could not be read */
+	int journal_err; /* 0, -ENOENT (none yet), or why it could not be read */
 	struct ss_error journal_msg;
-	struct journal journal;      /* the last switch, when journal_err == 0 */
+	struct journal journal; /* the last switch, when journal_err == 0 */
 };
 
 enum machine_fail { MACHINE_OK, MACHINE_CONFIG, MACHINE_SYSTEM };

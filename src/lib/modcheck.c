@@ -47,7 +47,8 @@ static void way_back(const struct machine *m, struct check *arr, size_t *n, size
 	char fix[400];
 	int missing = 0;
 
-	snprintf(fix, sizeof(fix), "install the driver's module for the running kernel %s (for NVIDIA's: "
+	snprintf(fix, sizeof(fix),
+		 "install the driver's module for the running kernel %s (for NVIDIA's: "
 		 "reinstall the driver or run dkms autoinstall), or boot the kernel it was built for",
 		 m->kernel.release);
 	for (size_t i = 0; i < t->n; i++) {
@@ -56,16 +57,22 @@ static void way_back(const struct machine *m, struct check *arr, size_t *n, size
 			continue;
 		module_of(m, t->fn[i].host_driver, mod, sizeof(mod));
 		if (mod[0] && module_file(m, mod) == KMOD_MISSING && missing++ < 4)
-			CHECK("way-back", CHECK_FAIL, fix, "%s goes back to %s, whose module %s is not in "
-			      "/lib/modules/%s (modules.dep, modules.builtin): once unbound it could not be loaded "
-			      "again", t->fn[i].name, t->fn[i].host_driver, mod, m->kernel.release);
+			CHECK("way-back", CHECK_FAIL, fix,
+			      "%s goes back to %s, whose module %s is not in "
+			      "/lib/modules/%s (modules.dep, modules.builtin): once unbound it could not be "
+			      "loaded "
+			      "again",
+			      t->fn[i].name, t->fn[i].host_driver, mod, m->kernel.release);
 	}
 	for (size_t i = 0; i < c->nunload; i++)
 		if (module_file(m, c->unload[i]) == KMOD_MISSING && missing++ < 4)
-			CHECK("way-back", CHECK_FAIL, fix, "[host] unload names %s, which is not in /lib/modules/%s: "
-			      "once unloaded it could not be loaded again", c->unload[i], m->kernel.release);
+			CHECK("way-back", CHECK_FAIL, fix,
+			      "[host] unload names %s, which is not in /lib/modules/%s: "
+			      "once unloaded it could not be loaded again",
+			      c->unload[i], m->kernel.release);
 	if (!missing)
-		CHECK("way-back", CHECK_OK, NULL, "the host drivers' modules are there for %s", m->kernel.release);
+		CHECK("way-back", CHECK_OK, NULL, "the host drivers' modules are there for %s",
+		      m->kernel.release);
 }
 
 static bool in_target(const struct target *t, const char *name)
@@ -102,12 +109,16 @@ static void unload_check(const struct machine *m, struct check *arr, size_t *n, 
 					continue;
 				for (size_t k = 0; k < m->devs.n; k++) {
 					const struct pci_dev *d = &m->devs.dev[k];
-					if (strcmp(d->driver, de->d_name + 4) != 0 || in_target(&m->target, d->name))
+					if (strcmp(d->driver, de->d_name + 4) != 0 ||
+					    in_target(&m->target, d->name))
 						continue;
-					CHECK("unload", CHECK_FAIL, "leave [host] unload out (the card is then unbound "
+					CHECK("unload", CHECK_FAIL,
+					      "leave [host] unload out (the card is then unbound "
 					      "instead), or pass that device through as well",
-					      "module %s drives %s (driver %s) too, which stays on the host: unloading "
-					      "it would take that device away", c->unload[i], d->name, d->driver);
+					      "module %s drives %s (driver %s) too, which stays on the host: "
+					      "unloading "
+					      "it would take that device away",
+					      c->unload[i], d->name, d->driver);
 					bad++;
 				}
 			}
@@ -117,8 +128,10 @@ static void unload_check(const struct machine *m, struct check *arr, size_t *n, 
 		if (sysroot_opendir(&m->root, path, &dp) == 0) {
 			while ((de = readdir(dp)) && bad < 4)
 				if (de->d_name[0] != '.' && !in_unload(c, de->d_name)) {
-					CHECK("unload", CHECK_FAIL, "add it to [host] unload, before the module it uses",
-					      "module %s uses %s and is not in [host] unload: %s could not be unloaded",
+					CHECK("unload", CHECK_FAIL,
+					      "add it to [host] unload, before the module it uses",
+					      "module %s uses %s and is not in [host] unload: %s could not "
+					      "be unloaded",
 					      de->d_name, c->unload[i], c->unload[i]);
 					bad++;
 				}
@@ -126,7 +139,8 @@ static void unload_check(const struct machine *m, struct check *arr, size_t *n, 
 		}
 	}
 	if (c->nunload && !bad)
-		CHECK("unload", CHECK_OK, NULL, "%zu module(s) unloaded in order; nothing else uses them", c->nunload);
+		CHECK("unload", CHECK_OK, NULL, "%zu module(s) unloaded in order; nothing else uses them",
+		      c->nunload);
 }
 
 void modcheck_checks(const struct machine *m, struct check *arr, size_t *n, size_t max)
@@ -146,12 +160,17 @@ void modcheck_stuck_check(const struct machine *m, struct check *arr, size_t *n,
 		return;
 	s = &j->step[j->stuck - 1];
 	if (journal_stuck_now(&m->root, j))
-		CHECK("stuck", CHECK_FAIL, "reboot (the stuck process cannot be killed), then run session-switch recover",
-		      "a switch to %s is stuck at step %d (%s %s %s): the kernel never returned from it (for NVIDIA's "
+		CHECK("stuck", CHECK_FAIL,
+		      "reboot (the stuck process cannot be killed), then run session-switch recover",
+		      "a switch to %s is stuck at step %d (%s %s %s): the kernel never returned from it (for "
+		      "NVIDIA's "
 		      "driver, a remove waiting for its usage count); nothing more was written",
-		      mode_str(j->to), j->stuck, s->name, s->device[0] ? s->device : "-", s->value[0] ? s->value : "-");
+		      mode_str(j->to), j->stuck, s->name, s->device[0] ? s->device : "-",
+		      s->value[0] ? s->value : "-");
 	else
-		CHECK("stuck", CHECK_WARN, "run session-switch recover",
-		      "a switch to %s was stuck at step %d (%s %s %s) in an earlier boot and is still pending",
-		      mode_str(j->to), j->stuck, s->name, s->device[0] ? s->device : "-", s->value[0] ? s->value : "-");
+		CHECK(
+		    "stuck", CHECK_WARN, "run session-switch recover",
+		    "a switch to %s was stuck at step %d (%s %s %s) in an earlier boot and is still pending",
+		    mode_str(j->to), j->stuck, s->name, s->device[0] ? s->device : "-",
+		    s->value[0] ? s->value : "-");
 }

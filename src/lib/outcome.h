@@ -7,12 +7,12 @@
 
 enum {
 	EXIT_OK = 0,
-	EXIT_REFUSED = 1,     /* refused, or a check failed: nothing changed */
+	EXIT_REFUSED = 1, /* refused, or a check failed: nothing changed */
 	EXIT_USAGE = 2,
 	EXIT_CONFIG = 3,      /* the configuration is broken: the message names file and line */
 	EXIT_ROLLED_BACK = 4, /* the switch failed and was rolled back */
 	EXIT_RECOVER = 5,     /* the switch failed and was left for recover */
-	EXIT_BUSY = 6,        /* another switch is running */
+	EXIT_BUSY = 6,	      /* another switch is running */
 	EXIT_MAX = EXIT_BUSY
 };
 

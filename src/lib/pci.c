@@ -36,8 +36,7 @@ bad:;
 }
 
 /* The basename of a link like ../../../bus/pci/drivers/nvidia, or "". */
-static int read_link_base(const struct sysroot *sr, const char *name, const char *attr, char *out,
-			  size_t len)
+static int read_link_base(const struct sysroot *sr, const char *name, const char *attr, char *out, size_t len)
 {
 	char path[256], target[PATH_MAX];
 	ssize_t n;
@@ -127,8 +126,8 @@ int pci_read_dev(const struct sysroot *sr, const char *name, struct pci_dev *d, 
 		char *end;
 		long g = strtol(buf, &end, 10);
 		if (*end || g < 0 || g > 1000000)
-			return ss_fail(e, -EINVAL, "%s: iommu_group link ends in \"%s\", not a number",
-				       name, buf);
+			return ss_fail(e, -EINVAL, "%s: iommu_group link ends in \"%s\", not a number", name,
+				       buf);
 		d->iommu_group = (int)g;
 	}
 
@@ -198,7 +197,8 @@ static void pci_attach_class(const struct sysroot *sr, struct pci_list *l, const
 		if (conn) {
 			snprintf(path, sizeof(path), "%s/%s/status", classdir, de->d_name);
 			dev->connectors++;
-			if (sysroot_read(sr, path, status, sizeof(status)) >= 0 && strcmp(status, "connected") == 0)
+			if (sysroot_read(sr, path, status, sizeof(status)) >= 0 &&
+			    strcmp(status, "connected") == 0)
 				dev->connected++;
 			continue;
 		}

@@ -11,24 +11,23 @@
 #include "pciaddr.h"
 #include "sysroot.h"
 
-
 struct pci_dev {
 	struct pci_addr addr;
-	char name[PCI_ADDR_LEN];           /* "0000:01:00.0" */
-	uint32_t class;                     /* 0xCCSSPP: class, subclass, prog-if */
+	char name[PCI_ADDR_LEN]; /* "0000:01:00.0" */
+	uint32_t class;		 /* 0xCCSSPP: class, subclass, prog-if */
 	uint16_t vendor, device;
 	uint16_t subvendor, subdevice;
-	char driver[PCI_DRIVER_LEN];        /* "" when unbound */
-	char override[PCI_DRIVER_LEN];      /* "" unless pci_read_override() filled it */
-	int boot_vga;                       /* 1, 0, or -1 when the file is absent */
-	int iommu_group;                    /* -1 when not in a group */
-	bool has_parent;                    /* false: on a root bus */
-	struct pci_addr parent;             /* upstream bridge when has_parent */
-	char sound_card[16];                /* "card1" when an ALSA card hangs here */
-	char drm_card[16];                  /* "card0" when a DRM card hangs here */
-	char drm_render[16];                /* "renderD128" */
-	int connectors;                     /* connectors of its DRM card */
-	int connected;                      /* those with a monitor ("connected") */
+	char driver[PCI_DRIVER_LEN];   /* "" when unbound */
+	char override[PCI_DRIVER_LEN]; /* "" unless pci_read_override() filled it */
+	int boot_vga;		       /* 1, 0, or -1 when the file is absent */
+	int iommu_group;	       /* -1 when not in a group */
+	bool has_parent;	       /* false: on a root bus */
+	struct pci_addr parent;	       /* upstream bridge when has_parent */
+	char sound_card[16];	       /* "card1" when an ALSA card hangs here */
+	char drm_card[16];	       /* "card0" when a DRM card hangs here */
+	char drm_render[16];	       /* "renderD128" */
+	int connectors;		       /* connectors of its DRM card */
+	int connected;		       /* those with a monitor ("connected") */
 };
 
 struct pci_list {
@@ -49,12 +48,30 @@ void pci_list_free(struct pci_list *l);
 bool pci_has_card(const struct sysroot *sr, const struct pci_addr *a, const char *kind);
 const struct pci_dev *pci_find(const struct pci_list *l, const struct pci_addr *a);
 
-static inline unsigned pci_base_class(const struct pci_dev *d) { return d->class >> 16; }
-static inline unsigned pci_class16(const struct pci_dev *d) { return d->class >> 8; }
-static inline bool pci_is_display(const struct pci_dev *d) { return pci_base_class(d) == 0x03; }
+static inline unsigned pci_base_class(const struct pci_dev *d)
+{
+	return d->class >> 16;
+}
+static inline unsigned pci_class16(const struct pci_dev *d)
+{
+	return d->class >> 8;
+}
+static inline bool pci_is_display(const struct pci_dev *d)
+{
+	return pci_base_class(d) == 0x03;
+}
 /* A 3D controller (0x0302): a GPU without outputs, as on Optimus laptops. */
-static inline bool pci_is_render_only(const struct pci_dev *d) { return pci_class16(d) == 0x0302; }
-static inline bool pci_is_audio(const struct pci_dev *d) { return pci_class16(d) == 0x0403; }
-static inline bool pci_is_bridge(const struct pci_dev *d) { return pci_class16(d) == 0x0604; }
+static inline bool pci_is_render_only(const struct pci_dev *d)
+{
+	return pci_class16(d) == 0x0302;
+}
+static inline bool pci_is_audio(const struct pci_dev *d)
+{
+	return pci_class16(d) == 0x0403;
+}
+static inline bool pci_is_bridge(const struct pci_dev *d)
+{
+	return pci_class16(d) == 0x0604;
+}
 
 #endif

@@ -79,8 +79,8 @@ bool pci_addr_parse_user(const char *s, struct pci_addr *a)
 
 void pci_addr_format(const struct pci_addr *a, char out[PCI_ADDR_LEN])
 {
-	snprintf(out, PCI_ADDR_LEN, "%04x:%02x:%02x.%u", a->domain & 0xffff, a->bus & 0xff,
-		 a->dev & 0x1f, a->fn & 7);
+	snprintf(out, PCI_ADDR_LEN, "%04x:%02x:%02x.%u", a->domain & 0xffff, a->bus & 0xff, a->dev & 0x1f,
+		 a->fn & 7);
 }
 
 int pci_addr_cmp(const struct pci_addr *a, const struct pci_addr *b)
@@ -107,7 +107,7 @@ bool pci_driver_name_valid(const char *s)
 	bool ok = n > 0 && n < PCI_DRIVER_LEN;
 
 	for (size_t i = 0; ok && i < n; i++)
-		ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
-		     s[i] == '_' || s[i] == '-';
+		ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		     (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-';
 	return ok;
 }

@@ -12,9 +12,9 @@
 
 struct pci_addr {
 	unsigned domain; /* 0..0xffff */
-	unsigned bus;    /* 0..0xff */
-	unsigned dev;    /* 0..0x1f */
-	unsigned fn;     /* 0..7 */
+	unsigned bus;	 /* 0..0xff */
+	unsigned dev;	 /* 0..0x1f */
+	unsigned fn;	 /* 0..7 */
 };
 
 /* Exactly "dddd:bb:dd.f", lowercase hex as the kernel writes it. */

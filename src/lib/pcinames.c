@@ -14,17 +14,27 @@ static const struct {
 	unsigned cls;
 	const char *name;
 } classes[] = {
-	{ 0x0100, "SCSI storage controller" }, { 0x0101, "IDE interface" },
-	{ 0x0106, "SATA controller" },         { 0x0108, "Non-Volatile memory controller" },
-	{ 0x0200, "Ethernet controller" },     { 0x0280, "Network controller" },
-	{ 0x0300, "VGA compatible controller" }, { 0x0302, "3D controller" },
-	{ 0x0380, "Display controller" },      { 0x0401, "Multimedia audio controller" },
-	{ 0x0403, "Audio device" },            { 0x0580, "Memory controller" },
-	{ 0x0600, "Host bridge" },             { 0x0601, "ISA bridge" },
-	{ 0x0604, "PCI bridge" },              { 0x0780, "Communication controller" },
-	{ 0x0880, "System peripheral" },       { 0x0c03, "USB controller" },
-	{ 0x0c05, "SMBus" },                   { 0x0c80, "Serial bus controller" },
-	{ 0x1180, "Signal processing controller" },
+    {0x0100, "SCSI storage controller"},
+    {0x0101, "IDE interface"},
+    {0x0106, "SATA controller"},
+    {0x0108, "Non-Volatile memory controller"},
+    {0x0200, "Ethernet controller"},
+    {0x0280, "Network controller"},
+    {0x0300, "VGA compatible controller"},
+    {0x0302, "3D controller"},
+    {0x0380, "Display controller"},
+    {0x0401, "Multimedia audio controller"},
+    {0x0403, "Audio device"},
+    {0x0580, "Memory controller"},
+    {0x0600, "Host bridge"},
+    {0x0601, "ISA bridge"},
+    {0x0604, "PCI bridge"},
+    {0x0780, "Communication controller"},
+    {0x0880, "System peripheral"},
+    {0x0c03, "USB controller"},
+    {0x0c05, "SMBus"},
+    {0x0c80, "Serial bus controller"},
+    {0x1180, "Signal processing controller"},
 };
 
 static const char *table_class(unsigned cls16)
@@ -42,7 +52,10 @@ static int pacc_failed;
 /* Warnings about a missing or odd pci.ids only cost us names: keep them
  * off the user's terminal.  The error hook stays libpci's own: it is
  * called only when memory runs out, and must not return. */
-static void quiet(char *msg, ...) { (void)msg; }
+static void quiet(char *msg, ...)
+{
+	(void)msg;
+}
 
 static struct pci_access *names(void)
 {
@@ -85,8 +98,9 @@ void pcinames_device(uint16_t vendor, uint16_t device, char *out, size_t len)
 #if defined(HAVE_LIBPCI) && !defined(SS_PRIVILEGED)
 	struct pci_access *a = names();
 	if (a) {
-		char *n = pci_lookup_name(a, out, (int)len, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE |
-					  PCI_LOOKUP_NO_NUMBERS, vendor, device);
+		char *n = pci_lookup_name(a, out, (int)len,
+					  PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS,
+					  vendor, device);
 		if (n && n != out)
 			snprintf(out, len, "%s", n);
 		if (!n)

@@ -12,16 +12,20 @@
 const char *step_kind_str(enum step_kind k)
 {
 	static const char *const names[] = {
-		[STEP_MODPROBE] = "modprobe",      [STEP_REMOVE] = "remove",
-		[STEP_RESCAN] = "rescan",          [STEP_WAIT_DEVICE] = "wait_device",
-		[STEP_OVERRIDE] = "driver_override", [STEP_UNBIND] = "unbind",
-		[STEP_PROBE] = "drivers_probe",    [STEP_WAIT_DRIVER] = "wait_driver",
+	    [STEP_MODPROBE] = "modprobe",
+	    [STEP_REMOVE] = "remove",
+	    [STEP_RESCAN] = "rescan",
+	    [STEP_WAIT_DEVICE] = "wait_device",
+	    [STEP_OVERRIDE] = "driver_override",
+	    [STEP_UNBIND] = "unbind",
+	    [STEP_PROBE] = "drivers_probe",
+	    [STEP_WAIT_DRIVER] = "wait_driver",
 	};
 	return names[k];
 }
 
 static void step(struct plan *p, enum step_kind k, const char *dev, const char *value, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 static void step(struct plan *p, enum step_kind k, const char *dev, const char *value, const char *fmt, ...)
 {
 	va_list ap;
@@ -41,8 +45,7 @@ static void step(struct plan *p, enum step_kind k, const char *dev, const char *
 #define CHECK(...) check_add(p->checks, &p->nchecks, PLAN_MAX_CHECKS, __VA_ARGS__)
 
 /* Move one function to `drv` ("" = the kernel's first match) by override. */
-static void move_fn(struct plan *p, const struct target_fn *f, bool bound, const char *drv,
-		    bool clear_after)
+static void move_fn(struct plan *p, const struct target_fn *f, bool bound, const char *drv, bool clear_after)
 {
 	step(p, STEP_OVERRIDE, f->name, drv, "/sys/bus/pci/devices/%s/driver_override", f->name);
 	if (bound)
@@ -58,7 +61,7 @@ static void preflight(const struct machine *m, enum mode to, struct plan *p)
 {
 	const struct target *t = &m->target;
 	struct pci_addr set[SS_MAX_FUNCS];
-	struct strbuf reasons = { 0 };
+	struct strbuf reasons = {0};
 
 	if (m->target_err) {
 		CHECK("target", CHECK_FAIL, target_fix(t, m->target_err), "%s", m->target_msg.msg);
@@ -67,9 +70,11 @@ static void preflight(const struct machine *m, enum mode to, struct plan *p)
 	if (t->has_host_gpu) {
 		char hn[PCI_ADDR_LEN];
 		pci_addr_format(&t->host_gpu, hn);
-		CHECK("host-gpu", CHECK_OK, NULL, "%s stays on the host (%s)", hn, host_gpu_from_str(t->host_gpu_from));
+		CHECK("host-gpu", CHECK_OK, NULL, "%s stays on the host (%s)", hn,
+		      host_gpu_from_str(t->host_gpu_from));
 	} else {
-		CHECK("host-gpu", CHECK_FAIL, "set [host] gpu in /etc/session-switch.conf", "%s", t->host_gpu_msg.msg);
+		CHECK("host-gpu", CHECK_FAIL, "set [host] gpu in /etc/session-switch.conf", "%s",
+		      t->host_gpu_msg.msg);
 	}
 	for (size_t i = 0; i < t->n; i++)
 		set[i] = t->fn[i].addr;
@@ -81,13 +86,14 @@ static void preflight(const struct machine *m, enum mode to, struct plan *p)
 		CHECK("iommu", CHECK_OK, NULL, "on, %zu groups", m->groups.n);
 	}
 	if (iommu_viable(&m->groups, &m->devs, set, t->n, t->has_host_gpu ? &t->host_gpu : NULL, &reasons))
-		CHECK("viable", CHECK_OK, NULL, "every device sharing the IOMMU group(s) is passed through, a bridge, or unbound");
+		CHECK("viable", CHECK_OK, NULL,
+		      "every device sharing the IOMMU group(s) is passed through, a bridge, or unbound");
 	else
 		CHECK("viable", CHECK_FAIL, "see the reasons; session-switch groups lists the groups", "%s",
 		      reasons.p ? reasons.p : "(out of memory)");
 	free(reasons.p);
-	wayback_checks(&m->wayback, &m->root, &m->kernel, &m->devs, t, to == MODE_VM ? WAYBACK_VM : WAYBACK_HOST,
-		       p->checks, &p->nchecks, PLAN_MAX_CHECKS);
+	wayback_checks(&m->wayback, &m->root, &m->kernel, &m->devs, t,
+		       to == MODE_VM ? WAYBACK_VM : WAYBACK_HOST, p->checks, &p->nchecks, PLAN_MAX_CHECKS);
 	if (to == MODE_VM)
 		modcheck_checks(m, p->checks, &p->nchecks, PLAN_MAX_CHECKS);
 }
@@ -127,8 +133,10 @@ void plan_build(const struct machine *m, enum mode to, struct plan *p)
 	if (to == MODE_VM) {
 		vfio = kernel_module(&m->root, &m->kernel, "vfio_pci", "vfio-pci");
 		if (vfio == KMOD_MISSING && !sysroot_exists(&m->root, "/sys/bus/pci/drivers/vfio-pci")) {
-			CHECK("vfio-pci", CHECK_FAIL, "build the kernel with CONFIG_VFIO_PCI or install its module",
-			      "vfio-pci is neither loaded, built in, nor in /lib/modules/%s", m->kernel.release);
+			CHECK("vfio-pci", CHECK_FAIL,
+			      "build the kernel with CONFIG_VFIO_PCI or install its module",
+			      "vfio-pci is neither loaded, built in, nor in /lib/modules/%s",
+			      m->kernel.release);
 			p->refused = true;
 			return;
 		}
@@ -145,7 +153,8 @@ void plan_build(const struct machine *m, enum mode to, struct plan *p)
 		step(p, STEP_REMOVE, b, "1", "/sys/bus/pci/devices/%s/remove", b);
 		step(p, STEP_RESCAN, NULL, "1", "/sys/bus/pci/rescan");
 		for (size_t i = 0; i < t->n; i++)
-			step(p, STEP_WAIT_DEVICE, t->fn[i].name, NULL, "/sys/bus/pci/devices/%s", t->fn[i].name);
+			step(p, STEP_WAIT_DEVICE, t->fn[i].name, NULL, "/sys/bus/pci/devices/%s",
+			     t->fn[i].name);
 		bridge_done = true;
 	}
 
@@ -159,10 +168,11 @@ void plan_build(const struct machine *m, enum mode to, struct plan *p)
 			/* After a rescan the host driver has bound it again. */
 			move_fn(p, f, bridge_done || d->driver[0], VFIO_DRIVER, false);
 		} else {
-			if (bridge_done && f->host_from != HOST_FROM_CONFIG && f->host_from != HOST_FROM_JOURNAL) {
+			if (bridge_done && f->host_from != HOST_FROM_CONFIG &&
+			    f->host_from != HOST_FROM_JOURNAL) {
 				/* The rescan left it on the kernel's first match. */
-				step(p, STEP_WAIT_DRIVER, f->name, "!" VFIO_DRIVER, "/sys/bus/pci/devices/%s/driver",
-				     f->name);
+				step(p, STEP_WAIT_DRIVER, f->name, "!" VFIO_DRIVER,
+				     "/sys/bus/pci/devices/%s/driver", f->name);
 				continue;
 			}
 			if (!bridge_done && !on_vfio && d->driver[0])

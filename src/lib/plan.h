@@ -14,21 +14,21 @@
 #define PLAN_MAX_CHECKS 32
 
 enum step_kind {
-	STEP_MODPROBE,     /* load a module (value: its name) */
-	STEP_REMOVE,       /* write 1 to the bridge's remove */
-	STEP_RESCAN,       /* write 1 to /sys/bus/pci/rescan */
-	STEP_WAIT_DEVICE,  /* the function is back after the rescan */
-	STEP_OVERRIDE,     /* write value to driver_override ("" clears it) */
-	STEP_UNBIND,       /* write the address to its driver's unbind */
-	STEP_PROBE,        /* write the address to /sys/bus/pci/drivers_probe */
-	STEP_WAIT_DRIVER,  /* the driver link names value ("!vfio-pci": any other) */
+	STEP_MODPROBE,	  /* load a module (value: its name) */
+	STEP_REMOVE,	  /* write 1 to the bridge's remove */
+	STEP_RESCAN,	  /* write 1 to /sys/bus/pci/rescan */
+	STEP_WAIT_DEVICE, /* the function is back after the rescan */
+	STEP_OVERRIDE,	  /* write value to driver_override ("" clears it) */
+	STEP_UNBIND,	  /* write the address to its driver's unbind */
+	STEP_PROBE,	  /* write the address to /sys/bus/pci/drivers_probe */
+	STEP_WAIT_DRIVER, /* the driver link names value ("!vfio-pci": any other) */
 };
 
 struct plan_step {
 	enum step_kind kind;
 	char device[PCI_ADDR_LEN];
 	char value[PCI_DRIVER_LEN];
-	char path[128];    /* the sysfs file written or watched */
+	char path[128]; /* the sysfs file written or watched */
 };
 
 struct plan {

@@ -26,9 +26,10 @@ int rootdir_open(const char *path, mode_t mode, mode_t forbidden, struct ss_erro
 	 * (in a test run by a user, that user, who is nobody else). */
 	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & forbidden)) {
 		close(fd);
-		return ss_fail(e, -EPERM, "%s must be a directory owned by root with mode %04o; something "
-			       "else made it: check it, then chown root: and chmod %04o it", path,
-			       (unsigned)mode, (unsigned)mode);
+		return ss_fail(e, -EPERM,
+			       "%s must be a directory owned by root with mode %04o; something "
+			       "else made it: check it, then chown root: and chmod %04o it",
+			       path, (unsigned)mode, (unsigned)mode);
 	}
 	return fd;
 }

@@ -33,8 +33,8 @@ static bool word_chars(const char *s, size_t max, const char *extra)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-		      (i > 0 && strchr(extra, c))))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || (i > 0 && strchr(extra, c))))
 			return false;
 	}
 	return true;

@@ -21,16 +21,16 @@
 #define SEAT_USER_LEN 33
 
 struct seat_login {
-	char user[SEAT_USER_LEN];   /* PAM_USER, checked against the password database */
+	char user[SEAT_USER_LEN]; /* PAM_USER, checked against the password database */
 	uid_t uid;
-	char tty[16];               /* PAM_TTY: an X display, ":0" or ":0.0" */
-	char service[32];           /* PAM_SERVICE, "slim" */
-	long long time;             /* unix time of open_session */
-	pid_t pid;                  /* the display manager process that opened it */
-	unsigned long long start;   /* its start time (/proc/PID/stat field 22) */
-	enum mode mode;             /* the mode the journal gave when it opened */
-	pid_t xpid;                 /* the display's X server, verified at open_session */
-	unsigned long long xstart;  /* its start time */
+	char tty[16];		   /* PAM_TTY: an X display, ":0" or ":0.0" */
+	char service[32];	   /* PAM_SERVICE, "slim" */
+	long long time;		   /* unix time of open_session */
+	pid_t pid;		   /* the display manager process that opened it */
+	unsigned long long start;  /* its start time (/proc/PID/stat field 22) */
+	enum mode mode;		   /* the mode the journal gave when it opened */
+	pid_t xpid;		   /* the display's X server, verified at open_session */
+	unsigned long long xstart; /* its start time */
 };
 
 /* A user name as useradd makes them: [A-Za-z0-9_][A-Za-z0-9._-]*, < 33. */

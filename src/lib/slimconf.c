@@ -72,12 +72,15 @@ static int map_login_cmd(const char *v, char *out, size_t len, struct ss_error *
 	if (p > v && (p[-1] == '\'' || p[-1] == '"') && *end == p[-1])
 		start--, end++;
 	if (strstr(end, "%session"))
-		return ss_fail(e, -EINVAL, "slim.conf: login_cmd names %%session twice; keep one and run setup again");
+		return ss_fail(e, -EINVAL,
+			       "slim.conf: login_cmd names %%session twice; keep one and run setup again");
 	int w = snprintf(inner, sizeof(inner), "%.*s\"${1:-default}\"%s", (int)(start - v), v, end);
 	if (w < 0 || (size_t)w >= sizeof(inner) || strchr(inner, '\''))
-		return ss_fail(e, -EINVAL, "slim.conf: login_cmd has a single quote (or is too long) besides "
-			       "%%session; setup wraps it in single quotes to give an empty session a default: "
-			       "use double quotes there and run setup again");
+		return ss_fail(
+		    e, -EINVAL,
+		    "slim.conf: login_cmd has a single quote (or is too long) besides "
+		    "%%session; setup wraps it in single quotes to give an empty session a default: "
+		    "use double quotes there and run setup again");
 	w = snprintf(out, len, "%s%s%s", LOGIN_HEAD, inner, LOGIN_TAIL);
 	return w < 0 || (size_t)w >= len ? ss_fail(e, -EINVAL, "slim.conf: login_cmd is too long") : 0;
 }
@@ -101,12 +104,14 @@ static int line_value(const char *k, size_t keylen, const char *stop, char *out,
 int slimconf_variant(const char *orig, const char *mode, const char *xorg_config, char **out,
 		     struct ss_error *e)
 {
-	struct strbuf b = { 0 };
+	struct strbuf b = {0};
 	const char *p = orig;
 	int found = 0;
 
-	strbuf_printf(&b, "# %s: the slim.conf of %s mode (X on %s); made from your slim.conf, which is "
-		      "kept as slim.conf.orig\n", SS_MARKER, mode, xorg_config);
+	strbuf_printf(&b,
+		      "# %s: the slim.conf of %s mode (X on %s); made from your slim.conf, which is "
+		      "kept as slim.conf.orig\n",
+		      SS_MARKER, mode, xorg_config);
 	while (*p) {
 		size_t n;
 		const char *k = next_line(p, &n);
@@ -119,7 +124,8 @@ int slimconf_variant(const char *orig, const char *mode, const char *xorg_config
 			char value[1024], args[1200];
 			if (line_value(k, 17, p + n, value, sizeof(value)) < 0) {
 				free(strbuf_take(&b));
-				return ss_fail(e, -EINVAL, "slim.conf: xserver_arguments is longer than %zu characters",
+				return ss_fail(e, -EINVAL,
+					       "slim.conf: xserver_arguments is longer than %zu characters",
 					       sizeof(value) - 1);
 			}
 			new_args(value, xorg_config, args, sizeof(args));
@@ -129,7 +135,8 @@ int slimconf_variant(const char *orig, const char *mode, const char *xorg_config
 			char value[1024], cmd[1200];
 			if (line_value(k, 9, p + n, value, sizeof(value)) < 0) {
 				free(strbuf_take(&b));
-				return ss_fail(e, -EINVAL, "slim.conf: login_cmd is longer than %zu characters",
+				return ss_fail(e, -EINVAL,
+					       "slim.conf: login_cmd is longer than %zu characters",
 					       sizeof(value) - 1);
 			}
 			if (map_login_cmd(value, cmd, sizeof(cmd), e) < 0) {
@@ -150,20 +157,23 @@ int slimconf_variant(const char *orig, const char *mode, const char *xorg_config
 
 int slimconf_autologin(const char *variant, const char *user, char **out, struct ss_error *e)
 {
-	struct strbuf b = { 0 };
+	struct strbuf b = {0};
 	const char *p = variant;
 	bool login_cmd = false;
 
 	if (!seat_valid_user(user)) /* it becomes a slim.conf value: one plain word */
 		return ss_fail(e, -EINVAL, "\"%s\" is not a user name", user);
-	strbuf_printf(&b, "# %s: one-shot auto-login of %s after a switch asked from the login screen; "
-		      "replaced by the plain variant as soon as X is up\n", SS_MARKER, user);
+	strbuf_printf(&b,
+		      "# %s: one-shot auto-login of %s after a switch asked from the login screen; "
+		      "replaced by the plain variant as soon as X is up\n",
+		      SS_MARKER, user);
 	while (*p) {
 		size_t n;
 		const char *k = next_line(p, &n);
 		/* the user's own lines of these keys would fight ours */
 		bool skip = strncmp(k, "# " SS_MARKER, strlen("# " SS_MARKER)) == 0;
-		for (const char *const *key = (const char *const[]){ "default_user", "auto_login", NULL }; *key; key++) {
+		for (const char *const *key = (const char *const[]){"default_user", "auto_login", NULL}; *key;
+		     key++) {
 			size_t kl = strlen(*key);
 			if (strncmp(k, *key, kl) == 0 && (k[kl] == ' ' || k[kl] == '\t' || k[kl] == '\n'))
 				skip = true;
@@ -183,7 +193,8 @@ int slimconf_autologin(const char *variant, const char *user, char **out, struct
 		p += n;
 	}
 	if (!login_cmd) /* SLiM's own default, guarded */
-		strbuf_printf(&b, "login_cmd           " XGUARD_PATH " && exec /bin/sh - ~/.xinitrc %%session\n");
+		strbuf_printf(&b,
+			      "login_cmd           " XGUARD_PATH " && exec /bin/sh - ~/.xinitrc %%session\n");
 	strbuf_printf(&b, "default_user        %s\nauto_login          yes\n", user);
 	*out = strbuf_take(&b);
 	return *out ? 0 : ss_fail(e, -ENOMEM, "out of memory");

@@ -5,9 +5,9 @@
 #include <stddef.h>
 
 struct strbuf {
-	char *p;      /* NUL-terminated when len > 0 */
+	char *p; /* NUL-terminated when len > 0 */
 	size_t len, cap;
-	int failed;   /* an allocation failed: the text is incomplete */
+	int failed; /* an allocation failed: the text is incomplete */
 };
 
 void strbuf_put(struct strbuf *b, const char *s, size_t n);

@@ -19,8 +19,8 @@
 static int open_in_root(int dirfd, const char *rel, int flags)
 {
 	struct open_how how = {
-		.flags = (unsigned long long)(flags | O_CLOEXEC),
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	    .flags = (unsigned long long)(flags | O_CLOEXEC),
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 	long fd;
 
@@ -55,8 +55,9 @@ int sysroot_open(struct sysroot *sr, const char *prefix, struct ss_error *e)
 		return ss_fail(e, -ENAMETOOLONG, "sysroot %s: path too long", prefix);
 	sr->fd = open(prefix, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (sr->fd < 0)
-		return ss_fail(e, -errno, "sysroot %s: %s (give a directory recorded with tests/record-sysfs)",
-			       prefix, strerror(errno));
+		return ss_fail(e, -errno,
+			       "sysroot %s: %s (give a directory recorded with tests/record-sysfs)", prefix,
+			       strerror(errno));
 	sr->prefixed = true;
 	snprintf(sr->prefix, sizeof(sr->prefix), "%s", prefix);
 	/* Strip a trailing slash so messages read DIR/sys/... */

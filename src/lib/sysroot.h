@@ -14,9 +14,9 @@
 #include "error.h"
 
 struct sysroot {
-	int fd;                 /* O_PATH directory fd of "/" or of the prefix */
-	bool prefixed;          /* true when fd is a recorded tree, not "/" */
-	char prefix[PATH_MAX];  /* for messages only; "" for the real root */
+	int fd;		       /* O_PATH directory fd of "/" or of the prefix */
+	bool prefixed;	       /* true when fd is a recorded tree, not "/" */
+	char prefix[PATH_MAX]; /* for messages only; "" for the real root */
 };
 
 /* prefix NULL or "" or "/" means the real root. */

@@ -37,31 +37,42 @@ const char *target_fix(const struct target *t, int err)
 	if (err == -ENODEV && t->det.ngpu == 0)
 		return "a GPU card is needed: nothing on this machine can be handed to a VM";
 	if (err == -ENODEV && t->det.ncards == 0)
-		return "a second GPU (a card) is needed: the integrated GPU stays with the host, and an APU's other "
+		return "a second GPU (a card) is needed: the integrated GPU stays with the host, and an "
+		       "APU's other "
 		       "functions never go to the VM";
 	if (err == -ENODEV && t->det.nintegrated == 0 && t->det.ncards == 1)
-		return "a second GPU is needed for the host (enable the integrated GPU in the firmware, or add a card)";
-	return "name the VM's functions in [vm] devices of /etc/session-switch.conf (session-switch groups lists "
+		return "a second GPU is needed for the host (enable the integrated GPU in the firmware, or "
+		       "add a card)";
+	return "name the VM's functions in [vm] devices of /etc/session-switch.conf (session-switch groups "
+	       "lists "
 	       "them), and the host's GPU in [host] gpu when more than one would remain";
 }
 
 const char *host_from_str(enum host_from h)
 {
 	switch (h) {
-	case HOST_FROM_CONFIG: return "config";
-	case HOST_FROM_CURRENT: return "current";
-	case HOST_FROM_JOURNAL: return "journal";
-	default: return "kernel";
+	case HOST_FROM_CONFIG:
+		return "config";
+	case HOST_FROM_CURRENT:
+		return "current";
+	case HOST_FROM_JOURNAL:
+		return "journal";
+	default:
+		return "kernel";
 	}
 }
 
 const char *host_gpu_from_str(enum host_gpu_from h)
 {
 	switch (h) {
-	case HOST_GPU_DETECTED: return "detected";
-	case HOST_GPU_CONFIG: return "config";
-	case HOST_GPU_LEFT: return "remaining";
-	default: return "none";
+	case HOST_GPU_DETECTED:
+		return "detected";
+	case HOST_GPU_CONFIG:
+		return "config";
+	case HOST_GPU_LEFT:
+		return "remaining";
+	default:
+		return "none";
 	}
 }
 
@@ -85,8 +96,8 @@ static void add_fn(struct target *t, const struct pci_addr *a)
 
 /* "0000:01:00.0 NVIDIA ... (...); 0000:02:00.0 ..." of the GPUs that are
  * not in the set (and not `skip`). */
-static void list_gpus(const struct pci_list *devs, const struct target *t, const struct pci_addr *skip, char *out,
-		      size_t len)
+static void list_gpus(const struct pci_list *devs, const struct target *t, const struct pci_addr *skip,
+		      char *out, size_t len)
 {
 	size_t used = 0;
 	out[0] = '\0';
@@ -105,8 +116,8 @@ static void list_gpus(const struct pci_list *devs, const struct target *t, const
 }
 
 /* With [host] gpu and no [vm] devices, the VM gets the one other card. */
-static int vm_card_beside(const char *cp, const struct pci_list *devs, struct target *t, const struct pci_addr *host,
-			  struct ss_error *e)
+static int vm_card_beside(const char *cp, const struct pci_list *devs, struct target *t,
+			  const struct pci_addr *host, struct ss_error *e)
 {
 	const struct gpu *card = NULL;
 	size_t cards = 0;
@@ -123,19 +134,23 @@ static int vm_card_beside(const char *cp, const struct pci_list *devs, struct ta
 	}
 	list_gpus(devs, t, host, list, sizeof(list));
 	if (cards == 0)
-		return ss_fail(e, -ENODEV, "%s: [host] gpu is %s and no other card is there for the VM%s%s; name "
-			       "the VM's functions in [vm] devices", cp, hn, list[0] ? ": " : "", list);
+		return ss_fail(e, -ENODEV,
+			       "%s: [host] gpu is %s and no other card is there for the VM%s%s; name "
+			       "the VM's functions in [vm] devices",
+			       cp, hn, list[0] ? ": " : "", list);
 	if (cards > 1)
-		return ss_fail(e, -EEXIST, "%s: [host] gpu is %s and %zu cards are left (%s): say which one the VM "
-			       "gets with [vm] devices", cp, hn, cards, list);
+		return ss_fail(e, -EEXIST,
+			       "%s: [host] gpu is %s and %zu cards are left (%s): say which one the VM "
+			       "gets with [vm] devices",
+			       cp, hn, cards, list);
 	size_t n = detect_card_functions(devs, &card->addr, funcs, SS_MAX_FUNCS);
 	for (size_t i = 0; i < n; i++)
 		add_fn(t, &funcs[i]);
 	return 0;
 }
 
-static int check_function(const char *cp, const struct pci_list *devs, const struct pci_addr *set, size_t nset,
-			  const struct target_fn *f, struct ss_error *e)
+static int check_function(const char *cp, const struct pci_list *devs, const struct pci_addr *set,
+			  size_t nset, const struct target_fn *f, struct ss_error *e)
 {
 	const struct pci_dev *d = pci_find(devs, &f->addr);
 	char cls[64];
@@ -144,20 +159,29 @@ static int check_function(const char *cp, const struct pci_list *devs, const str
 	if (d)
 		pcinames_class(d->class, cls, sizeof(cls));
 	if (!d)
-		r = ss_fail(e, -EINVAL, "%s: [vm] devices names %s, which is not on this machine (see session-switch "
-			    "groups)", cp, f->name);
+		r = ss_fail(e, -EINVAL,
+			    "%s: [vm] devices names %s, which is not on this machine (see session-switch "
+			    "groups)",
+			    cp, f->name);
 	else if (pci_is_bridge(d))
-		r = ss_fail(e, -EINVAL, "%s: [vm] devices names %s, a PCI bridge; bridges stay on their port driver "
-			    "(use [vm] bridge for the remove/rescan)", cp, f->name);
+		r = ss_fail(e, -EINVAL,
+			    "%s: [vm] devices names %s, a PCI bridge; bridges stay on their port driver "
+			    "(use [vm] bridge for the remove/rescan)",
+			    cp, f->name);
 	else if (detect_apu_platform_function(devs, d))
-		r = ss_fail(e, -EINVAL, "%s: [vm] devices names %s, a %s (class %04x) that an AMD APU has beside its "
-			    "GPU; the host keeps the APU's PSP, USB controllers and audio (only a GPU's own functions "
-			    "may be handed to vfio-pci)", cp, f->name, cls, pci_class16(d));
+		r = ss_fail(e, -EINVAL,
+			    "%s: [vm] devices names %s, a %s (class %04x) that an AMD APU has beside its "
+			    "GPU; the host keeps the APU's PSP, USB controllers and audio (only a GPU's own "
+			    "functions "
+			    "may be handed to vfio-pci)",
+			    cp, f->name, cls, pci_class16(d));
 	else if (!target_class_allowed(devs, set, nset, d))
-		r = ss_fail(e, -EINVAL, "%s: [vm] devices names %s, a %s (class %04x) that is not a function of a "
-			    "card; only display controllers and their card's own functions (audio, and the USB and "
-			    "UCSI functions of the slot with its vendor) may be handed to vfio-pci", cp, f->name, cls,
-			    pci_class16(d));
+		r = ss_fail(
+		    e, -EINVAL,
+		    "%s: [vm] devices names %s, a %s (class %04x) that is not a function of a "
+		    "card; only display controllers and their card's own functions (audio, and the USB and "
+		    "UCSI functions of the slot with its vendor) may be handed to vfio-pci",
+		    cp, f->name, cls, pci_class16(d));
 	return r;
 }
 
@@ -175,8 +199,8 @@ static void host_driver_of(const struct ss_config *c, const struct pci_list *dev
 	}
 }
 
-static int check_bridge(const char *cp, const struct ss_config *c, const struct pci_list *devs, struct target *t,
-			struct ss_error *e)
+static int check_bridge(const char *cp, const struct ss_config *c, const struct pci_list *devs,
+			struct target *t, struct ss_error *e)
 {
 	char bn[PCI_ADDR_LEN];
 	const struct pci_dev *b = pci_find(devs, &c->bridge);
@@ -185,12 +209,15 @@ static int check_bridge(const char *cp, const struct ss_config *c, const struct 
 	if (!b)
 		return ss_fail(e, -EINVAL, "%s: [vm] bridge %s is not on this machine", cp, bn);
 	if (!pci_is_bridge(b))
-		return ss_fail(e, -EINVAL, "%s: [vm] bridge %s is not a PCI bridge (class %04x)", cp, bn, pci_class16(b));
+		return ss_fail(e, -EINVAL, "%s: [vm] bridge %s is not a PCI bridge (class %04x)", cp, bn,
+			       pci_class16(b));
 	for (size_t i = 0; i < t->n; i++) {
 		const struct pci_dev *d = pci_find(devs, &t->fn[i].addr);
 		if (!upstream_of(devs, &c->bridge, d))
-			return ss_fail(e, -EINVAL, "%s: [vm] bridge %s is not upstream of %s; removing it would not "
-				       "re-create that function", cp, bn, t->fn[i].name);
+			return ss_fail(e, -EINVAL,
+				       "%s: [vm] bridge %s is not upstream of %s; removing it would not "
+				       "re-create that function",
+				       cp, bn, t->fn[i].name);
 	}
 	/* Removing a bridge removes everything below it: refuse when that
 	 * would take a device the VM is not meant to have (the seed's root
@@ -201,9 +228,10 @@ static int check_bridge(const char *cp, const struct ss_config *c, const struct 
 		for (size_t j = 0; j < t->n; j++)
 			managed |= pci_addr_cmp(&t->fn[j].addr, &d->addr) == 0;
 		if (!managed && !pci_is_bridge(d) && upstream_of(devs, &c->bridge, d))
-			return ss_fail(e, -EINVAL, "%s: [vm] bridge %s also has %s (driver %s) below it; removing the "
-				       "bridge would remove that device too", cp, bn, d->name,
-				       d->driver[0] ? d->driver : "none");
+			return ss_fail(e, -EINVAL,
+				       "%s: [vm] bridge %s also has %s (driver %s) below it; removing the "
+				       "bridge would remove that device too",
+				       cp, bn, d->name, d->driver[0] ? d->driver : "none");
 	}
 	t->has_bridge = true;
 	t->bridge = c->bridge;
@@ -214,8 +242,8 @@ static int check_bridge(const char *cp, const struct ss_config *c, const struct 
  * one display controller the set leaves (an integrated one first).  None
  * left is a configuration that cannot work; several is recorded, and the
  * plan refuses until [host] gpu says which. */
-static int choose_host_gpu(const char *cp, const struct ss_config *c, const struct pci_list *devs, struct target *t,
-			   struct ss_error *e)
+static int choose_host_gpu(const char *cp, const struct ss_config *c, const struct pci_list *devs,
+			   struct target *t, struct ss_error *e)
 {
 	const struct gpu *left = NULL, *left_igpu = NULL;
 	size_t nleft = 0, nleft_igpu = 0;
@@ -226,13 +254,17 @@ static int choose_host_gpu(const char *cp, const struct ss_config *c, const stru
 		pci_addr_format(&c->host_gpu, hn);
 		for (size_t k = 0; k < t->n; k++)
 			if (pci_addr_cmp(&t->fn[k].addr, &c->host_gpu) == 0)
-				return ss_fail(e, -EINVAL, "%s: [host] gpu %s is among the functions passed through; the "
-					       "host's GPU stays on the host", cp, hn);
+				return ss_fail(e, -EINVAL,
+					       "%s: [host] gpu %s is among the functions passed through; the "
+					       "host's GPU stays on the host",
+					       cp, hn);
 		if (!d)
-			return ss_fail(e, -EINVAL, "%s: [host] gpu %s is not on this machine (see session-switch groups)",
+			return ss_fail(e, -EINVAL,
+				       "%s: [host] gpu %s is not on this machine (see session-switch groups)",
 				       cp, hn);
 		if (!pci_is_display(d))
-			return ss_fail(e, -EINVAL, "%s: [host] gpu %s is not a display controller (class %04x)", cp, hn,
+			return ss_fail(e, -EINVAL,
+				       "%s: [host] gpu %s is not a display controller (class %04x)", cp, hn,
 				       pci_class16(d));
 		t->has_host_gpu = true;
 		t->host_gpu = c->host_gpu;
@@ -261,8 +293,11 @@ static int choose_host_gpu(const char *cp, const struct ss_config *c, const stru
 		}
 	}
 	if (nleft == 0)
-		return ss_fail(e, -EINVAL, "%s: [vm] devices takes every display controller of this machine; the host "
-			       "would be left without a GPU for its desktop (keep one GPU out of [vm] devices)", cp);
+		return ss_fail(
+		    e, -EINVAL,
+		    "%s: [vm] devices takes every display controller of this machine; the host "
+		    "would be left without a GPU for its desktop (keep one GPU out of [vm] devices)",
+		    cp);
 	if (nleft == 1 || nleft_igpu == 1) {
 		t->has_host_gpu = true;
 		t->host_gpu = (nleft == 1 ? left : left_igpu)->addr;
@@ -270,12 +305,15 @@ static int choose_host_gpu(const char *cp, const struct ss_config *c, const stru
 		return 0;
 	}
 	list_gpus(devs, t, NULL, list, sizeof(list));
-	ss_fail(&t->host_gpu_msg, -EEXIST, "%zu display controllers stay on the host (%s): say which one X runs on "
-		"in vm mode with [host] gpu in %s", nleft, list, cp);
+	ss_fail(&t->host_gpu_msg, -EEXIST,
+		"%zu display controllers stay on the host (%s): say which one X runs on "
+		"in vm mode with [host] gpu in %s",
+		nleft, list, cp);
 	return 0;
 }
 
-int target_resolve(const struct ss_config *c, const struct pci_list *devs, struct target *t, struct ss_error *e)
+int target_resolve(const struct ss_config *c, const struct pci_list *devs, struct target *t,
+		   struct ss_error *e)
 {
 	struct ss_error detmsg;
 	const char *cp = c->path[0] ? c->path : SS_DEFAULT_CONFIG;
@@ -318,14 +356,18 @@ int target_resolve(const struct ss_config *c, const struct pci_list *devs, struc
 		}
 	}
 	if (r == 0 && !any_display)
-		r = ss_fail(e, -EINVAL, "%s: [vm] devices has no display controller; list the GPU (class 03xx) and its "
-			    "other functions", cp);
+		r = ss_fail(e, -EINVAL,
+			    "%s: [vm] devices has no display controller; list the GPU (class 03xx) and its "
+			    "other functions",
+			    cp);
 	for (size_t i = 0; r == 0 && c->loaded && i < c->nhost; i++) {
 		if (!in_set(set, t->n, &c->host[i].addr)) {
 			char n[PCI_ADDR_LEN];
 			pci_addr_format(&c->host[i].addr, n);
-			r = ss_fail(e, -EINVAL, "%s: [host] drivers names %s, which is not among the functions passed "
-				    "through", cp, n);
+			r = ss_fail(e, -EINVAL,
+				    "%s: [host] drivers names %s, which is not among the functions passed "
+				    "through",
+				    cp, n);
 		}
 	}
 	if (r == 0 && c->loaded && c->has_bridge)

@@ -30,15 +30,15 @@ struct target {
 	size_t n;
 	bool has_bridge;
 	struct pci_addr bridge;
-	bool from_config;                 /* false: detected */
-	bool render_only;                 /* the VM's GPU is a 3D controller without outputs */
-	bool has_host_gpu;                /* false: host_gpu_msg says why, naming the candidates */
-	struct pci_addr host_gpu;         /* the display controller X runs on in vm mode */
+	bool from_config;	  /* false: detected */
+	bool render_only;	  /* the VM's GPU is a 3D controller without outputs */
+	bool has_host_gpu;	  /* false: host_gpu_msg says why, naming the candidates */
+	struct pci_addr host_gpu; /* the display controller X runs on in vm mode */
 	enum host_gpu_from host_gpu_from;
 	struct ss_error host_gpu_msg;
-	bool has_igpu;                    /* exactly one integrated GPU */
+	bool has_igpu; /* exactly one integrated GPU */
 	struct pci_addr igpu;
-	struct detect_result det;         /* every GPU, for the messages and --json */
+	struct detect_result det; /* every GPU, for the messages and --json */
 };
 
 /* -EINVAL (a configuration error: exit 3) naming the file and key when the

@@ -19,16 +19,16 @@
 #define LOGIN_SUFFIX ".login"
 
 struct variant_file {
-	char path[128];       /* "/etc/X11/xorg.conf.intel" */
-	char *text;           /* content to write; NULL for the link */
-	char link[64];        /* for the link: its target ("slim.conf.host") */
-	bool exists_foreign;  /* there, and not written by session-switch */
+	char path[128];	     /* "/etc/X11/xorg.conf.intel" */
+	char *text;	     /* content to write; NULL for the link */
+	char link[64];	     /* for the link: its target ("slim.conf.host") */
+	bool exists_foreign; /* there, and not written by session-switch */
 };
 
 struct variant_set {
 	struct variant_file f[VARIANT_MAX_FILES];
 	size_t n;
-	bool have_slim;       /* the system has a slim.conf to derive from */
+	bool have_slim;	       /* the system has a slim.conf to derive from */
 	char xorg_name[2][32]; /* [MODE_HOST], [MODE_VM]: "nvidia", "intel" */
 };
 

@@ -16,13 +16,15 @@
 
 static const char xorg_template[] =
 #include "xorg_template.h"
-	;
+    ;
 
 /* A file name for a GPU's variant: its vendor, as the seed named them. */
 static void gpu_name(const struct pci_dev *d, const char *fallback, char *out, size_t len)
 {
-	const char *n = d->vendor == 0x8086 ? "intel" : d->vendor == 0x10de ? "nvidia" :
-			d->vendor == 0x1002 ? "amd" : fallback;
+	const char *n = d->vendor == 0x8086   ? "intel"
+			: d->vendor == 0x10de ? "nvidia"
+			: d->vendor == 0x1002 ? "amd"
+					      : fallback;
 	snprintf(out, len, "%s", n);
 }
 
@@ -70,11 +72,11 @@ int variant_plan(const struct machine *m, struct variant_set *v, struct ss_error
 		snprintf(v->xorg_name[MODE_VM], sizeof(v->xorg_name[MODE_VM]), "%s-vm", base);
 	}
 
-	const char *host_driver = m->conf.xorg_host_driver[0] && !t->render_only ? m->conf.xorg_host_driver :
-										  "modesetting";
+	const char *host_driver =
+	    m->conf.xorg_host_driver[0] && !t->render_only ? m->conf.xorg_host_driver : "modesetting";
 	struct xorg_vars xv[2] = {
-		[MODE_HOST] = { "host", "dgpu", host_driver, dgpu->addr, "" },
-		[MODE_VM] = { "vm", "igpu", "modesetting", igpu->addr, "" },
+	    [MODE_HOST] = {"host", "dgpu", host_driver, dgpu->addr, ""},
+	    [MODE_VM] = {"vm", "igpu", "modesetting", igpu->addr, ""},
 	};
 	for (int mode = MODE_HOST; mode <= MODE_VM; mode++) {
 		if ((r = xorgconf_render(xorg_template, &xv[mode], &text, e)) < 0)
@@ -88,8 +90,10 @@ int variant_plan(const struct machine *m, struct variant_set *v, struct ss_error
 	bool exists, have_orig = sysroot_exists(&m->root, SLIM_ORIG);
 	const char *from = have_orig ? SLIM_ORIG : SLIM_CONF;
 	if (!have_orig && variant_is_ours(&m->root, SLIM_CONF, &exists))
-		return ss_fail(e, -EINVAL, "%s was written by session-switch but %s is missing: restore your "
-			       "own slim.conf as %s, then run setup again", SLIM_CONF, SLIM_ORIG, SLIM_CONF);
+		return ss_fail(e, -EINVAL,
+			       "%s was written by session-switch but %s is missing: restore your "
+			       "own slim.conf as %s, then run setup again",
+			       SLIM_CONF, SLIM_ORIG, SLIM_CONF);
 	if (sysroot_slurp(&m->root, from, 1 << 20, &orig) >= 0) {
 		v->have_slim = true;
 		for (int mode = MODE_HOST; mode <= MODE_VM; mode++) {
@@ -103,7 +107,8 @@ int variant_plan(const struct machine *m, struct variant_set *v, struct ss_error
 		struct mode_report mr;
 		mode_of(t, &m->devs, &mr);
 		char target[32];
-		snprintf(target, sizeof(target), "slim.conf.%s", mode_str(mr.mode == MODE_VM ? MODE_VM : MODE_HOST));
+		snprintf(target, sizeof(target), "slim.conf.%s",
+			 mode_str(mr.mode == MODE_VM ? MODE_VM : MODE_HOST));
 		add_file(m, v, SLIM_CONF, NULL, target);
 	}
 	free(orig);
@@ -129,7 +134,8 @@ int variant_write(const struct machine *m, const struct variant_set *v, struct s
 
 	for (size_t i = 0; i < v->n; i++)
 		if (v->f[i].exists_foreign)
-			return ss_fail(e, -EEXIST, "%s exists and was not written by session-switch: move it "
+			return ss_fail(e, -EEXIST,
+				       "%s exists and was not written by session-switch: move it "
 				       "away (or merge it into xorg/ of session-switch) and run setup again",
 				       v->f[i].path);
 	/* Keep the user's slim.conf once, before the link replaces it. */
@@ -144,8 +150,8 @@ int variant_write(const struct machine *m, const struct variant_set *v, struct s
 	}
 	for (size_t i = 0; i < v->n; i++) {
 		const struct variant_file *f = &v->f[i];
-		r = f->text ? variant_write_file(&m->root, f->path, f->text, e) :
-			      variant_set_link(&m->root, f->path, f->link, e);
+		r = f->text ? variant_write_file(&m->root, f->path, f->text, e)
+			    : variant_set_link(&m->root, f->path, f->link, e);
 		if (r < 0)
 			return r;
 	}
@@ -175,4 +181,3 @@ int variant_undo(const struct machine *m, struct ss_error *e)
 	variant_free(&v);
 	return 0;
 }
-

@@ -14,7 +14,8 @@
 /* modprobe's own order: a file name found in an earlier directory hides
  * the same name in a later one; the files are then read by name. */
 static const char *const modprobe_dirs[] = {
-	"/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d", "/usr/lib/modprobe.d", "/lib/modprobe.d",
+    "/etc/modprobe.d",	   "/run/modprobe.d", "/usr/local/lib/modprobe.d",
+    "/usr/lib/modprobe.d", "/lib/modprobe.d",
 };
 
 struct conf_file {
@@ -45,7 +46,7 @@ static int add_line(struct wayback *w, const char *file, int line, const char *t
  * line, '#' at the start makes a comment, blanks are squeezed. */
 static int parse_file(struct wayback *w, const char *path, const char *text)
 {
-	struct strbuf cur = { 0 };
+	struct strbuf cur = {0};
 	int line = 0, start = 0, r = 0;
 
 	for (const char *p = text; r == 0 && *p;) {
@@ -118,7 +119,8 @@ int wayback_load(const struct sysroot *sr, struct wayback *w, struct ss_error *e
 			}
 			files = nf;
 			snprintf(files[nfiles].name, sizeof(files[nfiles].name), "%s", de->d_name);
-			snprintf(files[nfiles].path, sizeof(files[nfiles].path), "%s/%s", modprobe_dirs[d], de->d_name);
+			snprintf(files[nfiles].path, sizeof(files[nfiles].path), "%s/%s", modprobe_dirs[d],
+				 de->d_name);
 			nfiles++;
 		}
 		closedir(dir);
@@ -179,7 +181,7 @@ bool wayback_id_matches(const char *entry, const struct pci_dev *d)
 {
 	/* vfio-pci and pci-stub: vendor:device[:subvendor[:subdevice[:class[:class_mask]]]],
 	 * an absent field matching anything, ffffffff too (PCI_ANY_ID) */
-	unsigned long f[6] = { 0, 0, 0xffffffffUL, 0xffffffffUL, 0, 0 };
+	unsigned long f[6] = {0, 0, 0xffffffffUL, 0xffffffffUL, 0, 0};
 	size_t nf = 0;
 	const char *p = entry;
 
@@ -193,13 +195,14 @@ bool wayback_id_matches(const char *entry, const struct pci_dev *d)
 	if (nf < 2 || *p)
 		return false;
 	return (f[0] == 0xffffffffUL || f[0] == d->vendor) && (f[1] == 0xffffffffUL || f[1] == d->device) &&
-	       (f[2] == 0xffffffffUL || f[2] == d->subvendor) && (f[3] == 0xffffffffUL || f[3] == d->subdevice) &&
-	       (d->class & f[5]) == (f[4] & f[5]);
+	       (f[2] == 0xffffffffUL || f[2] == d->subvendor) &&
+	       (f[3] == 0xffffffffUL || f[3] == d->subdevice) && (d->class & f[5]) == (f[4] & f[5]);
 }
 
 /* The last "key=value" of the command line for module.param (either
  * spelling of the module), as the kernel's parser keeps it. */
-static bool cmdline_param(const char *cmdline, const char *module, const char *param, const char **val, size_t *vlen)
+static bool cmdline_param(const char *cmdline, const char *module, const char *param, const char **val,
+			  size_t *vlen)
 {
 	bool found = false;
 	size_t mlen = strlen(module), plen = strlen(param);
@@ -214,8 +217,8 @@ static bool cmdline_param(const char *cmdline, const char *module, const char *p
 		if (!eq)
 			continue;
 		size_t klen = (size_t)(eq - tok);
-		if (module[0] ? klen == mlen + 1 + plen && same_module(tok, mlen, module) && tok[mlen] == '.' &&
-					strncmp(tok + mlen + 1, param, plen) == 0
+		if (module[0] ? klen == mlen + 1 + plen && same_module(tok, mlen, module) &&
+				    tok[mlen] == '.' && strncmp(tok + mlen + 1, param, plen) == 0
 			      : klen == plen && strncmp(tok, param, plen) == 0) {
 			*val = eq + 1;
 			*vlen = (size_t)(p - eq - 1);
@@ -274,35 +277,44 @@ static void match_ids(const char *ids, size_t len, const struct pci_list *devs, 
 #define ADD(...) check_add(arr, n, max, __VA_ARGS__)
 
 static void ids_check(const char *where, const char *what, size_t wlen, const char *ids, size_t ilen,
-		      const char *fix, const struct pci_list *devs, const struct target *t, enum wayback_for why,
-		      struct check *arr, size_t *n, size_t max)
+		      const char *fix, const struct pci_list *devs, const struct target *t,
+		      enum wayback_for why, struct check *arr, size_t *n, size_t max)
 {
 	struct named nm;
 	const char *name = strcmp(where, "/proc/cmdline") == 0 ? "cmdline-ids" : "modprobe-ids";
 
 	match_ids(ids, ilen, devs, t, &nm);
 	if (nm.host)
-		ADD(name, CHECK_FAIL, fix, "%s: %.*s names %s, among them the host's GPU: vfio-pci takes it at boot and X "
-		    "has no GPU to run on", where, (int)wlen, what, nm.list);
+		ADD(name, CHECK_FAIL, fix,
+		    "%s: %.*s names %s, among them the host's GPU: vfio-pci takes it at boot and X "
+		    "has no GPU to run on",
+		    where, (int)wlen, what, nm.list);
 	else if (nm.vm && why == WAYBACK_HOST && !nm.vm_unknown_driver)
-		ADD(name, CHECK_WARN, fix, "%s: %.*s names %s: this switch binds each function to its host driver by "
-		    "driver_override, but vfio-pci takes them back at the next boot or rescan", where, (int)wlen, what,
-		    nm.list);
+		ADD(name, CHECK_WARN, fix,
+		    "%s: %.*s names %s: this switch binds each function to its host driver by "
+		    "driver_override, but vfio-pci takes them back at the next boot or rescan",
+		    where, (int)wlen, what, nm.list);
 	else if (nm.vm)
-		ADD(name, CHECK_FAIL, fix, "%s: %.*s names %s, which the VM gets: vfio-pci takes them at every boot and "
-		    "whenever one is probed without a driver_override, so the way back to the host drivers does not "
-		    "hold%s", where, (int)wlen, what, nm.list,
-		    why == WAYBACK_HOST ? " (and with no host driver known, the kernel's first match is vfio-pci "
-					  "itself: set [host] drivers)" : "");
+		ADD(name, CHECK_FAIL, fix,
+		    "%s: %.*s names %s, which the VM gets: vfio-pci takes them at every boot and "
+		    "whenever one is probed without a driver_override, so the way back to the host drivers "
+		    "does not "
+		    "hold%s",
+		    where, (int)wlen, what, nm.list,
+		    why == WAYBACK_HOST
+			? " (and with no host driver known, the kernel's first match is vfio-pci "
+			  "itself: set [host] drivers)"
+			: "");
 }
 
 static void cmdline_checks(const struct wayback *w, const struct pci_list *devs, const struct target *t,
 			   enum wayback_for why, struct check *arr, size_t *n, size_t max)
 {
-	static const char *const mods[] = { "vfio-pci", "pci-stub" };
-	const char *fix = "remove it from the kernel command line (GRUB_CMDLINE_LINUX_DEFAULT or GRUB_CMDLINE_LINUX "
-			  "in /etc/default/grub, then grub-mkconfig -o /boot/grub/grub.cfg) and reboot; session-switch "
-			  "hands the card to vfio-pci itself at each switch";
+	static const char *const mods[] = {"vfio-pci", "pci-stub"};
+	const char *fix =
+	    "remove it from the kernel command line (GRUB_CMDLINE_LINUX_DEFAULT or GRUB_CMDLINE_LINUX "
+	    "in /etc/default/grub, then grub-mkconfig -o /boot/grub/grub.cfg) and reboot; session-switch "
+	    "hands the card to vfio-pci itself at each switch";
 
 	for (size_t i = 0; i < 2; i++) {
 		const char *val;
@@ -313,7 +325,8 @@ static void cmdline_checks(const struct wayback *w, const struct pci_list *devs,
 		const char *tok = val - 1;
 		while (tok > w->cmdline && !isspace((unsigned char)tok[-1]))
 			tok--;
-		ids_check("/proc/cmdline", tok, (size_t)(val + vlen - tok), val, vlen, fix, devs, t, why, arr, n, max);
+		ids_check("/proc/cmdline", tok, (size_t)(val + vlen - tok), val, vlen, fix, devs, t, why, arr,
+			  n, max);
 	}
 }
 
@@ -332,8 +345,8 @@ static bool lists_module(const char *list, size_t len, const char *module)
 
 /* The module the host driver comes from: the registered driver's own
  * module link, or the name modprobe is given. */
-static void module_of(const struct sysroot *sr, const struct kernel_info *k, const char *drv, char *mod, size_t len,
-		      enum kmod *state)
+static void module_of(const struct sysroot *sr, const struct kernel_info *k, const char *drv, char *mod,
+		      size_t len, enum kmod *state)
 {
 	char path[128], target[PATH_MAX];
 
@@ -352,7 +365,8 @@ static void module_of(const struct sysroot *sr, const struct kernel_info *k, con
 
 static bool disabling(const char *cmd)
 {
-	static const char *const nops[] = { "/bin/false", "/bin/true", "/usr/bin/false", "/usr/bin/true", "false", "true" };
+	static const char *const nops[] = {"/bin/false",    "/bin/true", "/usr/bin/false",
+					   "/usr/bin/true", "false",	 "true"};
 	size_t l = strcspn(cmd, " ");
 	for (size_t i = 0; i < sizeof(nops) / sizeof(nops[0]); i++)
 		if (strlen(nops[i]) == l && strncmp(cmd, nops[i], l) == 0)
@@ -377,23 +391,34 @@ static void driver_checks(const struct wayback *w, const struct sysroot *sr, con
 			continue;
 		module_of(sr, k, drv, mod, sizeof(mod), &state);
 		if (state == KMOD_MISSING)
-			ADD("host-module", CHECK_FAIL, "install the driver for the running kernel (dkms autoinstall, or "
-			    "your distribution's package built for it), or name the driver you have in [host] drivers",
-			    "the host driver %s of %s is neither loaded, built in, nor in /lib/modules/%s (modules.dep, "
-			    "modules.builtin): the way back could not load it (a kernel update without the driver "
-			    "rebuilt?)", drv, t->fn[i].name, k->release);
+			ADD("host-module", CHECK_FAIL,
+			    "install the driver for the running kernel (dkms autoinstall, or "
+			    "your distribution's package built for it), or name the driver you have in "
+			    "[host] drivers",
+			    "the host driver %s of %s is neither loaded, built in, nor in /lib/modules/%s "
+			    "(modules.dep, "
+			    "modules.builtin): the way back could not load it (a kernel update without the "
+			    "driver "
+			    "rebuilt?)",
+			    drv, t->fn[i].name, k->release);
 		if (state == KMOD_BUILTIN)
 			continue;
-		if (cmdline_param(w->cmdline, "", "module_blacklist", &val, &vlen) && lists_module(val, vlen, mod))
-			ADD("host-module", CHECK_FAIL, "remove it from module_blacklist= on the kernel command line "
+		if (cmdline_param(w->cmdline, "", "module_blacklist", &val, &vlen) &&
+		    lists_module(val, vlen, mod))
+			ADD("host-module", CHECK_FAIL,
+			    "remove it from module_blacklist= on the kernel command line "
 			    "(/etc/default/grub, then grub-mkconfig) and reboot",
-			    "/proc/cmdline: module_blacklist=%.*s names %s, the module of %s's host driver %s: the kernel "
-			    "refuses to load it, so the way back cannot", (int)vlen, val, mod, t->fn[i].name, drv);
-		if (cmdline_param(w->cmdline, "", "modprobe.blacklist", &val, &vlen) && lists_module(val, vlen, mod))
+			    "/proc/cmdline: module_blacklist=%.*s names %s, the module of %s's host driver "
+			    "%s: the kernel "
+			    "refuses to load it, so the way back cannot",
+			    (int)vlen, val, mod, t->fn[i].name, drv);
+		if (cmdline_param(w->cmdline, "", "modprobe.blacklist", &val, &vlen) &&
+		    lists_module(val, vlen, mod))
 			ADD("blacklist", CHECK_WARN, "nothing, unless the card should come up on it at boot",
-			    "/proc/cmdline: modprobe.blacklist=%.*s names %s (host driver of %s): it only stops "
-			    "autoloading; session-switch loads the module by name when it switches back", (int)vlen, val,
-			    mod, t->fn[i].name);
+			    "/proc/cmdline: modprobe.blacklist=%.*s names %s (host driver of %s): it only "
+			    "stops "
+			    "autoloading; session-switch loads the module by name when it switches back",
+			    (int)vlen, val, mod, t->fn[i].name);
 		for (size_t l = 0; l < w->n; l++) {
 			const struct modprobe_line *ml = &w->lines[l];
 			const char *p = ml->text;
@@ -402,19 +427,23 @@ static void driver_checks(const struct wayback *w, const struct sysroot *sr, con
 				p += 10;
 				ml_len = strcspn(p, " ");
 				if (same_module(p, ml_len, mod))
-					ADD("blacklist", CHECK_WARN, "nothing, unless the card should come up on it at boot",
-					    "%s:%d: \"%s\" names %s (host driver of %s): it only stops autoloading; "
-					    "session-switch loads the module by name when it switches back", ml->file, ml->line,
-					    ml->text, mod, t->fn[i].name);
+					ADD("blacklist", CHECK_WARN,
+					    "nothing, unless the card should come up on it at boot",
+					    "%s:%d: \"%s\" names %s (host driver of %s): it only stops "
+					    "autoloading; "
+					    "session-switch loads the module by name when it switches back",
+					    ml->file, ml->line, ml->text, mod, t->fn[i].name);
 			} else if (strncmp(p, "install ", 8) == 0) {
 				p += 8;
 				ml_len = strcspn(p, " ");
-				if (same_module(p, ml_len, mod) && p[ml_len] == ' ' && disabling(p + ml_len + 1)) {
+				if (same_module(p, ml_len, mod) && p[ml_len] == ' ' &&
+				    disabling(p + ml_len + 1)) {
 					char fix[PATH_MAX + 64];
 					snprintf(fix, sizeof(fix), "delete that line from %s", ml->file);
-					ADD("host-module", CHECK_FAIL, fix, "%s:%d: \"%s\" makes modprobe %s run a no-op instead "
-					    "of loading the host driver of %s: the way back cannot load it", ml->file, ml->line,
-					    ml->text, mod, t->fn[i].name);
+					ADD("host-module", CHECK_FAIL, fix,
+					    "%s:%d: \"%s\" makes modprobe %s run a no-op instead "
+					    "of loading the host driver of %s: the way back cannot load it",
+					    ml->file, ml->line, ml->text, mod, t->fn[i].name);
 				}
 			}
 		}
@@ -441,10 +470,14 @@ static void modprobe_ids_checks(const struct wayback *w, const struct pci_list *
 			if (olen > 4 && strncmp(o, "ids=", 4) == 0) {
 				char where[PATH_MAX + 16], fix[PATH_MAX + 256];
 				snprintf(where, sizeof(where), "%s:%d", ml->file, ml->line);
-				snprintf(fix, sizeof(fix), "delete %.*s from %s, rebuild the initramfs (update-initramfs -u, "
-					 "dracut -f or mkinitcpio -P) and reboot; session-switch hands the card to vfio-pci "
-					 "itself at each switch", (int)olen, o, where);
-				ids_check(where, ml->text, strlen(ml->text), o + 4, olen - 4, fix, devs, t, why, arr, n, max);
+				snprintf(fix, sizeof(fix),
+					 "delete %.*s from %s, rebuild the initramfs (update-initramfs -u, "
+					 "dracut -f or mkinitcpio -P) and reboot; session-switch hands the "
+					 "card to vfio-pci "
+					 "itself at each switch",
+					 (int)olen, o, where);
+				ids_check(where, ml->text, strlen(ml->text), o + 4, olen - 4, fix, devs, t,
+					  why, arr, n, max);
 			}
 			o += olen;
 		}
@@ -452,8 +485,8 @@ static void modprobe_ids_checks(const struct wayback *w, const struct pci_list *
 }
 
 void wayback_checks(const struct wayback *w, const struct sysroot *sr, const struct kernel_info *k,
-		    const struct pci_list *devs, const struct target *t, enum wayback_for why, struct check *arr,
-		    size_t *n, size_t max)
+		    const struct pci_list *devs, const struct target *t, enum wayback_for why,
+		    struct check *arr, size_t *n, size_t max)
 {
 	if (w->unread[0])
 		ADD("wayback", CHECK_WARN, "run it as root, or make the file readable",

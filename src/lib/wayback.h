@@ -20,16 +20,16 @@
 
 struct modprobe_line {
 	char file[PATH_MAX]; /* "/etc/modprobe.d/vfio.conf" */
-	int line;            /* where the directive starts */
-	char *text;          /* the directive, continuations joined, blanks squeezed */
+	int line;	     /* where the directive starts */
+	char *text;	     /* the directive, continuations joined, blanks squeezed */
 };
 
 struct wayback {
-	char *cmdline;                 /* /proc/cmdline, "" when absent */
-	struct modprobe_line *lines;   /* every directive of every modprobe.d file modprobe reads */
+	char *cmdline;		     /* /proc/cmdline, "" when absent */
+	struct modprobe_line *lines; /* every directive of every modprobe.d file modprobe reads */
 	size_t n;
-	char unread[PATH_MAX];         /* a file that could not be read ("" none), */
-	int unread_err;                /* and why: said in the checks, never fatal */
+	char unread[PATH_MAX]; /* a file that could not be read ("" none), */
+	int unread_err;	       /* and why: said in the checks, never fatal */
 };
 
 /* -ENOMEM only: a file that cannot be read is noted in unread. */
@@ -43,8 +43,8 @@ enum wayback_for { WAYBACK_VM, WAYBACK_HOST, WAYBACK_DOCTOR };
 /* Append a check for each finding about t's functions and the host's GPU
  * (none when there is nothing to say). */
 void wayback_checks(const struct wayback *w, const struct sysroot *sr, const struct kernel_info *k,
-		    const struct pci_list *devs, const struct target *t, enum wayback_for why, struct check *arr,
-		    size_t *n, size_t max);
+		    const struct pci_list *devs, const struct target *t, enum wayback_for why,
+		    struct check *arr, size_t *n, size_t max);
 
 /* One entry of a vfio-pci / pci-stub ids= list, "vendor:device[:subvendor
  * [:subdevice]]", against a device; false for an entry the driver would

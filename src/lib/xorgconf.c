@@ -20,7 +20,7 @@ void xorg_busid(const struct pci_addr *a, char *out, size_t len)
 
 int xorgconf_render(const char *tmpl, const struct xorg_vars *v, char **out, struct ss_error *e)
 {
-	struct strbuf b = { 0 };
+	struct strbuf b = {0};
 	char busid[40], pci[PCI_ADDR_LEN];
 	const char *p = tmpl;
 
@@ -29,9 +29,13 @@ int xorgconf_render(const char *tmpl, const struct xorg_vars *v, char **out, str
 	const struct {
 		const char *key, *val;
 	} vars[] = {
-		{ "MARKER", SS_MARKER }, { "MODE", v->mode },	  { "IDENTIFIER", v->identifier },
-		{ "DRIVER", v->driver }, { "BUSID", busid },	  { "PCI", pci },
-		{ "OPTIONS", v->options ? v->options : "" },
+	    {"MARKER", SS_MARKER},
+	    {"MODE", v->mode},
+	    {"IDENTIFIER", v->identifier},
+	    {"DRIVER", v->driver},
+	    {"BUSID", busid},
+	    {"PCI", pci},
+	    {"OPTIONS", v->options ? v->options : ""},
 	};
 	while (*p) {
 		const char *at = strchr(p, '@');

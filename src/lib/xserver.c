@@ -107,7 +107,8 @@ static int path_socket_ok(const char *dir, const char *name, uid_t owner, struct
 
 	if (dfd < 0)
 		return errno == ENOENT ? 0 : (x->uid = (uid_t)-1, 2);
-	if (fstat(dfd, &st) < 0 || st.st_uid != owner || ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))) {
+	if (fstat(dfd, &st) < 0 || st.st_uid != owner ||
+	    ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))) {
 		x->uid = st.st_uid;
 		r = 2;
 	} else if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
@@ -124,8 +125,8 @@ static int path_socket_ok(const char *dir, const char *name, uid_t owner, struct
 
 enum xserver_state xserver_peer(const struct sysroot *sr, int display, uid_t owner, struct xserver *x)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct xserver ab = { 0 }, pa = { 0 };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct xserver ab = {0}, pa = {0};
 	char name[16];
 	int ra, rp, n;
 	pid_t ppid;
@@ -166,14 +167,19 @@ int xserver_verify(const struct sysroot *sr, int display, uid_t owner, pid_t anc
 	if (s == XSERVER_NONE)
 		return ss_fail(e, -ENOENT, "no X server answers on :%d", display);
 	if (x->uid != owner && x->pid > 0)
-		return ss_fail(e, -EPERM, "display :%d is served by pid %ld (%s) of uid %ld, not by root: not "
-			       "the display manager's", display, (long)x->pid, x->comm, (long)x->uid);
+		return ss_fail(e, -EPERM,
+			       "display :%d is served by pid %ld (%s) of uid %ld, not by root: not "
+			       "the display manager's",
+			       display, (long)x->pid, x->comm, (long)x->uid);
 	if (s == XSERVER_SPLIT)
-		return ss_fail(e, -EPERM, "display :%d is not served by one process on both of its sockets "
-			       "(found pid %ld %s, uid %ld): not the display manager's", display, (long)x->pid,
-			       x->comm[0] ? x->comm : "-", (long)(int)x->uid);
+		return ss_fail(e, -EPERM,
+			       "display :%d is not served by one process on both of its sockets "
+			       "(found pid %ld %s, uid %ld): not the display manager's",
+			       display, (long)x->pid, x->comm[0] ? x->comm : "-", (long)(int)x->uid);
 	if (ancestor > 0 && !proc_descends_from(sr, x->pid, ancestor))
-		return ss_fail(e, -EPERM, "display :%d is served by pid %ld (%s), which the display manager "
-			       "(pid %ld) did not start", display, (long)x->pid, x->comm, (long)ancestor);
+		return ss_fail(e, -EPERM,
+			       "display :%d is served by pid %ld (%s), which the display manager "
+			       "(pid %ld) did not start",
+			       display, (long)x->pid, x->comm, (long)ancestor);
 	return 0;
 }

@@ -20,16 +20,16 @@
 #endif
 
 struct xserver {
-	pid_t pid;                /* the process that listens (SO_PEERCRED) */
-	uid_t uid;                /* its effective uid when it listened */
+	pid_t pid;		  /* the process that listens (SO_PEERCRED) */
+	uid_t uid;		  /* its effective uid when it listened */
 	unsigned long long start; /* its start time, /proc/PID/stat field 22 */
-	char comm[32];            /* its name, cleaned, for messages */
+	char comm[32];		  /* its name, cleaned, for messages */
 };
 
 enum xserver_state {
-	XSERVER_NONE,   /* nobody answers on either socket: the display is free */
-	XSERVER_ONE,    /* one process answers on both: *x */
-	XSERVER_SPLIT,  /* only one socket answers, or two processes answer */
+	XSERVER_NONE,  /* nobody answers on either socket: the display is free */
+	XSERVER_ONE,   /* one process answers on both: *x */
+	XSERVER_SPLIT, /* only one socket answers, or two processes answer */
 };
 
 /* Connect (non-blocking: a full backlog is not waited for) to both

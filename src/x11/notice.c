@@ -80,7 +80,7 @@ static int wait_x_exit(const char *secs)
 			xcb_disconnect(c);
 			return 0;
 		}
-		struct pollfd p = { xcb_get_file_descriptor(c), POLLIN, 0 };
+		struct pollfd p = {xcb_get_file_descriptor(c), POLLIN, 0};
 		poll(&p, 1, 1000);
 	}
 	xcb_disconnect(c);
@@ -89,7 +89,7 @@ static int wait_x_exit(const char *secs)
 
 int main(int argc, char **argv)
 {
-	struct text t = { .n = 0 };
+	struct text t = {.n = 0};
 	long timeout_s = 60;
 	int i = 1, screen_no;
 
@@ -135,17 +135,18 @@ int main(int argc, char **argv)
 	int16_t x = (int16_t)((scr->width_in_pixels - w) / 2), y = (int16_t)((scr->height_in_pixels - h) / 2);
 
 	xcb_window_t win = xcb_generate_id(c);
-	uint32_t wv[] = { scr->white_pixel, scr->black_pixel, 1,
-			  XCB_EVENT_MASK_EXPOSURE | XCB_EVENT_MASK_KEY_PRESS | XCB_EVENT_MASK_BUTTON_PRESS };
-	xcb_create_window(c, XCB_COPY_FROM_PARENT, win, scr->root, x, y, w, h, 3, XCB_WINDOW_CLASS_INPUT_OUTPUT,
-			  scr->root_visual,
-			  XCB_CW_BACK_PIXEL | XCB_CW_BORDER_PIXEL | XCB_CW_OVERRIDE_REDIRECT | XCB_CW_EVENT_MASK, wv);
+	uint32_t wv[] = {scr->white_pixel, scr->black_pixel, 1,
+			 XCB_EVENT_MASK_EXPOSURE | XCB_EVENT_MASK_KEY_PRESS | XCB_EVENT_MASK_BUTTON_PRESS};
+	xcb_create_window(
+	    c, XCB_COPY_FROM_PARENT, win, scr->root, x, y, w, h, 3, XCB_WINDOW_CLASS_INPUT_OUTPUT,
+	    scr->root_visual,
+	    XCB_CW_BACK_PIXEL | XCB_CW_BORDER_PIXEL | XCB_CW_OVERRIDE_REDIRECT | XCB_CW_EVENT_MASK, wv);
 	xcb_change_property(c, XCB_PROP_MODE_REPLACE, win, XCB_ATOM_WM_NAME, XCB_ATOM_STRING, 8,
 			    strlen("session-switch"), "session-switch");
 	xcb_font_t font = xcb_generate_id(c);
 	xcb_open_font(c, font, strlen("fixed"), "fixed");
 	xcb_gcontext_t gc = xcb_generate_id(c);
-	uint32_t gv[] = { scr->black_pixel, scr->white_pixel, font };
+	uint32_t gv[] = {scr->black_pixel, scr->white_pixel, font};
 	xcb_create_gc(c, gc, win, XCB_GC_FOREGROUND | XCB_GC_BACKGROUND | XCB_GC_FONT, gv);
 	xcb_map_window(c, win);
 	xcb_set_input_focus(c, XCB_INPUT_FOCUS_POINTER_ROOT, win, XCB_CURRENT_TIME);
@@ -172,7 +173,7 @@ int main(int argc, char **argv)
 		}
 		if (xcb_connection_has_error(c))
 			break; /* the server went away: so did the screen */
-		struct pollfd p = { xcb_get_file_descriptor(c), POLLIN, 0 };
+		struct pollfd p = {xcb_get_file_descriptor(c), POLLIN, 0};
 		long left = deadline - now_ms();
 		poll(&p, 1, left > 0 ? (int)(left < 1000 ? left : 1000) : 0);
 	}

@@ -22,7 +22,8 @@
 #include <xcb/xcb.h>
 
 /* One Xauthority record: family, then four length-prefixed fields. */
-static int read_field(const unsigned char **p, const unsigned char *end, const unsigned char **data, size_t *len)
+static int read_field(const unsigned char **p, const unsigned char *end, const unsigned char **data,
+		      size_t *len)
 {
 	if (end - *p < 2)
 		return -1;
@@ -46,7 +47,8 @@ static int find_cookie(const unsigned char *buf, size_t n, const char *display_n
 		    read_field(&p, end, &name, &namelen) || read_field(&p, end, &data, &dlen))
 			return -1;
 		if (namelen == 18 && memcmp(name, "MIT-MAGIC-COOKIE-1", 18) == 0 &&
-		    (nlen == 0 || (nlen == strlen(display_number) && memcmp(num, display_number, nlen) == 0))) {
+		    (nlen == 0 ||
+		     (nlen == strlen(display_number) && memcmp(num, display_number, nlen) == 0))) {
 			auth->namelen = (int)namelen;
 			auth->name = (char *)name;
 			auth->datalen = (int)dlen;
@@ -67,7 +69,7 @@ static long now_ms(void)
 int main(int argc, char **argv)
 {
 	static unsigned char buf[65536];
-	xcb_auth_info_t auth = { 0 };
+	xcb_auth_info_t auth = {0};
 	xcb_connection_t *c = NULL;
 	size_t n = 0;
 	ssize_t r;
@@ -99,7 +101,7 @@ int main(int argc, char **argv)
 			printf("{\"error\":\"X on %s did not accept a connection\"}\n", argv[1]);
 			return 2;
 		}
-		struct timespec ts = { 0, 50 * 1000000L };
+		struct timespec ts = {0, 50 * 1000000L};
 		nanosleep(&ts, NULL);
 	}
 
@@ -108,14 +110,14 @@ int main(int argc, char **argv)
 	xcb_window_t root = it.data->root;
 	int connected = 0;
 
-	xcb_randr_get_screen_resources_current_reply_t *res =
-		xcb_randr_get_screen_resources_current_reply(c, xcb_randr_get_screen_resources_current(c, root), NULL);
+	xcb_randr_get_screen_resources_current_reply_t *res = xcb_randr_get_screen_resources_current_reply(
+	    c, xcb_randr_get_screen_resources_current(c, root), NULL);
 	if (res) {
 		xcb_randr_output_t *outs = xcb_randr_get_screen_resources_current_outputs(res);
 		int nout = xcb_randr_get_screen_resources_current_outputs_length(res);
 		for (int i = 0; i < nout; i++) {
 			xcb_randr_get_output_info_reply_t *oi = xcb_randr_get_output_info_reply(
-				c, xcb_randr_get_output_info(c, outs[i], res->config_timestamp), NULL);
+			    c, xcb_randr_get_output_info(c, outs[i], res->config_timestamp), NULL);
 			if (oi && oi->connection == XCB_RANDR_CONNECTION_CONNECTED)
 				connected++;
 			free(oi);
@@ -123,12 +125,13 @@ int main(int argc, char **argv)
 		free(res);
 	}
 	printf("{\"connected_outputs\":%d,\"providers\":[", connected);
-	xcb_randr_get_providers_reply_t *pr = xcb_randr_get_providers_reply(c, xcb_randr_get_providers(c, root), NULL);
+	xcb_randr_get_providers_reply_t *pr =
+	    xcb_randr_get_providers_reply(c, xcb_randr_get_providers(c, root), NULL);
 	if (pr) {
 		xcb_randr_provider_t *pv = xcb_randr_get_providers_providers(pr);
 		for (int i = 0; i < xcb_randr_get_providers_providers_length(pr); i++) {
-			xcb_randr_get_provider_info_reply_t *pi =
-				xcb_randr_get_provider_info_reply(c, xcb_randr_get_provider_info(c, pv[i], 0), NULL);
+			xcb_randr_get_provider_info_reply_t *pi = xcb_randr_get_provider_info_reply(
+			    c, xcb_randr_get_provider_info(c, pv[i], 0), NULL);
 			if (!pi)
 				continue;
 			int len = xcb_randr_get_provider_info_name_length(pi);

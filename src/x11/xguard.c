@@ -23,24 +23,27 @@ int main(void)
 {
 	const char *d = getenv("DISPLAY");
 	int display = d ? xserver_display_number(d) : -1, rc = 1;
-	struct ss_error e = { "" };
+	struct ss_error e = {""};
 	struct sysroot sr;
 	struct xserver x;
 	pid_t dm = 0;
 
 	if (display < 0) {
-		fprintf(stderr, "session-switch-xguard: DISPLAY \"%s\" is not a local display: no automatic login\n",
+		fprintf(stderr,
+			"session-switch-xguard: DISPLAY \"%s\" is not a local display: no automatic login\n",
 			d ? d : "");
 	} else if (sysroot_open_real(&sr, &e) < 0) {
 		fprintf(stderr, "session-switch-xguard: %s: no automatic login\n", e.msg);
 	} else {
 		/* the server's parent must be ours too: the display manager */
-		if (xserver_peer(&sr, display, 0, &x) == XSERVER_ONE && x.uid == 0 && proc_ppid(&sr, x.pid, &dm) == 0 &&
-		    dm > 1 && proc_descends_from(&sr, getpid(), dm))
+		if (xserver_peer(&sr, display, 0, &x) == XSERVER_ONE && x.uid == 0 &&
+		    proc_ppid(&sr, x.pid, &dm) == 0 && dm > 1 && proc_descends_from(&sr, getpid(), dm))
 			rc = 0;
 		else if (xserver_verify(&sr, display, 0, dm > 1 ? dm : -1, &x, &e) < 0 || rc)
 			fprintf(stderr, "session-switch-xguard: %s: no automatic login on this server\n",
-				e.msg[0] ? e.msg : "the server on the display was not started by this display manager");
+				e.msg[0]
+				    ? e.msg
+				    : "the server on the display was not started by this display manager");
 		sysroot_close(&sr);
 	}
 	return rc;

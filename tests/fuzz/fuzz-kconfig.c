@@ -7,9 +7,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const opts[] = { "CONFIG_VFIO", "CONFIG_VFIO_PCI", "CONFIG_INTEL_IOMMU",
-					    "CONFIG_AMD_IOMMU", "CONFIG_IOMMU_SUPPORT", "CONFIG_V" };
-	struct kernel_info k = { .config = fuzz_text(data, size) };
+	static const char *const opts[] = {"CONFIG_VFIO",      "CONFIG_VFIO_PCI",      "CONFIG_INTEL_IOMMU",
+					   "CONFIG_AMD_IOMMU", "CONFIG_IOMMU_SUPPORT", "CONFIG_V"};
+	struct kernel_info k = {.config = fuzz_text(data, size)};
 
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
 		enum kopt o = kernel_option(&k, opts[i]);

@@ -31,7 +31,7 @@ static void remove_tree(void)
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct ss_error e = { "" };
+	struct ss_error e = {""};
 	char dir[64];
 
 	(void)argc;

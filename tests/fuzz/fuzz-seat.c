@@ -8,7 +8,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct seat_login s, back;
-	struct ss_error e = { "" };
+	struct ss_error e = {""};
 	char *t = fuzz_text(data, size), buf[1024];
 	int r;
 

@@ -41,7 +41,7 @@ void fault_from_env(struct switch_opts *so)
 	static const struct {
 		const char *prefix;
 		enum fault_kind kind;
-	} kinds[] = { { "fail:", FAULT_FAIL }, { "die:", FAULT_DIE }, { "poweroff:", FAULT_POWEROFF } };
+	} kinds[] = {{"fail:", FAULT_FAIL}, {"die:", FAULT_DIE}, {"poweroff:", FAULT_POWEROFF}};
 	const char *v = getenv("SS_FAULT");
 	static char login[64];
 	const char *u = getenv("SS_TEST_LOGIN");

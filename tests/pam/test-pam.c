@@ -85,7 +85,7 @@ static long now_ms(void)
 enum { X_ABSTRACT = 1, X_PATH = 2 };
 static int x_listen(int which)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	socklen_t len = sizeof(sa);
 	size_t n = strlen(xdir);
@@ -114,7 +114,8 @@ static void x_start(int which, bool orphan)
 	if (pid == 0) {
 		if (orphan && fork() != 0)
 			_exit(0);
-		if (((which & X_ABSTRACT) && x_listen(X_ABSTRACT) < 0) || ((which & X_PATH) && x_listen(X_PATH) < 0))
+		if (((which & X_ABSTRACT) && x_listen(X_ABSTRACT) < 0) ||
+		    ((which & X_PATH) && x_listen(X_PATH) < 0))
 			_exit(1);
 		pid_t me = getpid();
 		if (write(ready[1], &me, sizeof(me)) != (ssize_t)sizeof(me))
@@ -177,8 +178,10 @@ static int setup(void **state)
 	snprintf(xdir, sizeof(xdir), "%s/x11", root);
 	sh("rm -rf '%s' && mkdir -p '%s' '%s/run' '%s' '%s'", root, confdir, root, jdir, xdir);
 	char text[4096];
-	snprintf(text, sizeof(text), "#!/bin/sh\n{ echo \"args: $*\"; env | sort | sed 's/^/env: /'; } >'%s.tmp'\n"
-		 "mv '%s.tmp' '%s'\n", helperlog, helperlog, helperlog);
+	snprintf(text, sizeof(text),
+		 "#!/bin/sh\n{ echo \"args: $*\"; env | sort | sed 's/^/env: /'; } >'%s.tmp'\n"
+		 "mv '%s.tmp' '%s'\n",
+		 helperlog, helperlog, helperlog);
 	put(helper, text, 0755);
 	/* the display manager's own X server, unless a case says otherwise */
 	x_start(X_ABSTRACT | X_PATH, false);
@@ -196,8 +199,10 @@ static void service(const char *args)
 {
 	char path[700], text[1200];
 	snprintf(path, sizeof(path), "%s/ss-test", confdir);
-	snprintf(text, sizeof(text), "session required %s/tests/pam/.libs/pam_session_switch_test.so %s\n"
-		 "session required pam_permit.so\n", getenv("SS_BUILDDIR"), args);
+	snprintf(text, sizeof(text),
+		 "session required %s/tests/pam/.libs/pam_session_switch_test.so %s\n"
+		 "session required pam_permit.so\n",
+		 getenv("SS_BUILDDIR"), args);
 	put(path, text, 0644);
 }
 
@@ -205,7 +210,8 @@ static void journal(const char *state, const char *to)
 {
 	char path[700], text[512];
 	snprintf(path, sizeof(path), "%s/journal", jdir);
-	snprintf(text, sizeof(text), "version=1\nstate=%s\nfrom=%s\nto=%s\nuid=0\nstarted=1\n"
+	snprintf(text, sizeof(text),
+		 "version=1\nstate=%s\nfrom=%s\nto=%s\nuid=0\nstarted=1\n"
 		 "fn=0000:01:00.0 before=nvidia after=vfio-pci host=nvidia had=drm\n",
 		 state, strcmp(to, "vm") == 0 ? "host" : "vm", to);
 	put(path, text, 0644);
@@ -223,7 +229,7 @@ struct login {
 
 static void login_open(struct login *l, const char *as, const char *tty, int expect)
 {
-	static const struct pam_conv c = { conv, NULL };
+	static const struct pam_conv c = {conv, NULL};
 	assert_int_equal(pam_start_confdir("ss-test", as, &c, confdir, &l->h), PAM_SUCCESS);
 	if (tty)
 		assert_int_equal(pam_set_item(l->h, PAM_TTY, tty), PAM_SUCCESS);
@@ -261,7 +267,8 @@ static void open_records_the_seat_login(void **state)
 	assert_int_equal(st.st_uid, geteuid());
 	const char *s = slurp(seatfile);
 	assert_non_null(s);
-	snprintf(want, sizeof(want), "\nuser=%s\nuid=%u\ntty=:0.0\nservice=ss-test\n", user, (unsigned)geteuid());
+	snprintf(want, sizeof(want), "\nuser=%s\nuid=%u\ntty=:0.0\nservice=ss-test\n", user,
+		 (unsigned)geteuid());
 	assert_non_null(strstr(s, want));
 	snprintf(want, sizeof(want), "\npid=%ld\n", (long)getpid());
 	assert_non_null(strstr(s, want));
@@ -424,8 +431,9 @@ static void planted_record_is_not_removed_or_trusted(void **state)
 	login_open(&l, user, ":0", PAM_SUCCESS);
 	/* another login replaced the record meanwhile: ours must not delete it */
 	char text[512];
-	snprintf(text, sizeof(text), "user=%s\nuid=%u\ntty=:1\nservice=slim\ntime=1\npid=1\nstart=1\nmode=host\n",
-		 user, (unsigned)geteuid());
+	snprintf(text, sizeof(text),
+		 "user=%s\nuid=%u\ntty=:1\nservice=slim\ntime=1\npid=1\nstart=1\nmode=host\n", user,
+		 (unsigned)geteuid());
 	put(seatfile, text, 0600);
 	login_close(&l);
 	assert_string_equal(slurp(seatfile), text);
@@ -506,12 +514,13 @@ static void x_sockets_of_two_servers_no_seat_login(void **state)
 static void exports_only_pam_sm(void **state)
 {
 	(void)state;
-	static const char *const inside[] = { "seat_parse", "seat_save", "journal_load", "ss_fail", "config_parse",
-					      "rundir_open", "sysroot_open_real", "mode_str", "start_helper",
-					      "atomic_replace",
-					      "pam_sm_authenticate", "pam_sm_setcred", "pam_sm_acct_mgmt",
-					      "pam_sm_chauthtok" };
-	const char *which[] = { "pam/.libs/pam_session_switch.so", "tests/pam/.libs/pam_session_switch_test.so" };
+	static const char *const inside[] = {
+	    "seat_parse",	"seat_save",	   "journal_load",	  "ss_fail",
+	    "config_parse",	"rundir_open",	   "sysroot_open_real",	  "mode_str",
+	    "start_helper",	"atomic_replace",  "pam_sm_authenticate", "pam_sm_setcred",
+	    "pam_sm_acct_mgmt", "pam_sm_chauthtok"};
+	const char *which[] = {"pam/.libs/pam_session_switch.so",
+			       "tests/pam/.libs/pam_session_switch_test.so"};
 	for (size_t w = 0; w < 2; w++) {
 		char path[700];
 		snprintf(path, sizeof(path), "%s/%s", getenv("SS_BUILDDIR"), which[w]);
@@ -530,19 +539,20 @@ static void exports_only_pam_sm(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(open_records_the_seat_login, setup, teardown),
-		cmocka_unit_test_setup_teardown(close_in_vm_mode_starts_the_switch_back, setup, teardown),
-		cmocka_unit_test_setup_teardown(close_after_a_return_by_other_means_does_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(no_return_and_unknown_options, setup, teardown),
-		cmocka_unit_test_setup_teardown(not_a_seat_login, setup, teardown),
-		cmocka_unit_test_setup_teardown(odd_user_names, setup, teardown),
-		cmocka_unit_test_setup_teardown(missing_or_broken_helper, setup, teardown),
-		cmocka_unit_test_setup_teardown(unusable_run_directory, setup, teardown),
-		cmocka_unit_test_setup_teardown(planted_record_is_not_removed_or_trusted, setup, teardown),
-		cmocka_unit_test_setup_teardown(no_x_server_no_seat_login, setup, teardown),
-		cmocka_unit_test_setup_teardown(x_server_not_the_display_managers_no_seat_login, setup, teardown),
-		cmocka_unit_test_setup_teardown(x_sockets_of_two_servers_no_seat_login, setup, teardown),
-		cmocka_unit_test(exports_only_pam_sm),
+	    cmocka_unit_test_setup_teardown(open_records_the_seat_login, setup, teardown),
+	    cmocka_unit_test_setup_teardown(close_in_vm_mode_starts_the_switch_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(close_after_a_return_by_other_means_does_nothing, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(no_return_and_unknown_options, setup, teardown),
+	    cmocka_unit_test_setup_teardown(not_a_seat_login, setup, teardown),
+	    cmocka_unit_test_setup_teardown(odd_user_names, setup, teardown),
+	    cmocka_unit_test_setup_teardown(missing_or_broken_helper, setup, teardown),
+	    cmocka_unit_test_setup_teardown(unusable_run_directory, setup, teardown),
+	    cmocka_unit_test_setup_teardown(planted_record_is_not_removed_or_trusted, setup, teardown),
+	    cmocka_unit_test_setup_teardown(no_x_server_no_seat_login, setup, teardown),
+	    cmocka_unit_test_setup_teardown(x_server_not_the_display_managers_no_seat_login, setup, teardown),
+	    cmocka_unit_test_setup_teardown(x_sockets_of_two_servers_no_seat_login, setup, teardown),
+	    cmocka_unit_test(exports_only_pam_sm),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,8 +21,8 @@ const char *fixture_path(const char *name)
 	return buf;
 }
 
-void fixture_machine(struct machine *m, const char *name, const char *config_text,
-		     enum machine_fail expect, struct ss_error *e)
+void fixture_machine(struct machine *m, const char *name, const char *config_text, enum machine_fail expect,
+		     struct ss_error *e)
 {
 	char cfg[] = "/tmp/ss-test-conf-XXXXXX";
 	const char *cpath = NULL;

@@ -14,8 +14,8 @@
 const char *fixture_path(const char *name);
 /* Load a recorded machine; config_text NULL means no configuration file.
  * Asserts that the load returned `expect`; e receives the message. */
-void fixture_machine(struct machine *m, const char *name, const char *config_text,
-		     enum machine_fail expect, struct ss_error *e);
+void fixture_machine(struct machine *m, const char *name, const char *config_text, enum machine_fail expect,
+		     struct ss_error *e);
 /* A scratch tree under /tmp for tests that build their own /sys: created
  * by scratch_new (its path in a static buffer), removed by scratch_free. */
 const char *scratch_new(const char *tag);

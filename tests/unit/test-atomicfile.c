@@ -27,15 +27,15 @@
 #define MAX_PLANTS 64
 
 static struct {
-	bool armed;          /* count (and maybe fail) the calls */
-	int fail_at;         /* index of the call to fail; -1: none */
-	int err;             /* its errno */
-	int n;               /* calls seen while armed */
+	bool armed;  /* count (and maybe fail) the calls */
+	int fail_at; /* index of the call to fail; -1: none */
+	int err;     /* its errno */
+	int n;	     /* calls seen while armed */
 	const char *trace[MAX_TRACE];
-	size_t short_write;  /* write at most this many bytes at a time (0: all) */
-	bool eintr;          /* every other write is interrupted before writing */
-	bool write_zero;     /* write makes no progress */
-	int plants;          /* plant an entry at this many temporary names first */
+	size_t short_write; /* write at most this many bytes at a time (0: all) */
+	bool eintr;	    /* every other write is interrupted before writing */
+	bool write_zero;    /* write makes no progress */
+	int plants;	    /* plant an entry at this many temporary names first */
 	char planted[MAX_PLANTS][256];
 	int nplanted;
 } inj;
@@ -161,14 +161,14 @@ static const struct {
 	int err;
 	const char *says;
 } failures[] = {
-	{ "openat", EACCES, "openat of its temporary" },
-	{ "fchown", EPERM, "fchown" },
-	{ "fchmod", EROFS, "fchmod" },
-	{ "write", ENOSPC, "write" },
-	{ "fsync", EIO, "fsync" },
-	{ "renameat", EBUSY, "renameat" },
-	{ "fsync(dir)", EDQUOT, "fsync of the directory" },
-	{ "symlinkat", ENOSPC, "symlinkat of its temporary" },
+    {"openat", EACCES, "openat of its temporary"},
+    {"fchown", EPERM, "fchown"},
+    {"fchmod", EROFS, "fchmod"},
+    {"write", ENOSPC, "write"},
+    {"fsync", EIO, "fsync"},
+    {"renameat", EBUSY, "renameat"},
+    {"fsync(dir)", EDQUOT, "fsync of the directory"},
+    {"symlinkat", ENOSPC, "symlinkat of its temporary"},
 };
 
 static int failure_of(const char *call)
@@ -268,8 +268,8 @@ static int replace(int dfd, const char *name, const char *text, struct ss_error 
  * data fsynced before the rename, the directory fsynced after it. */
 static void calls_in_order(void **state)
 {
-	static const char *const want[] = { "openat", "fchown",   "fchmod",    "write",
-					    "fsync",  "renameat", "fsync(dir)" };
+	static const char *const want[] = {"openat", "fchown",	 "fchmod",    "write",
+					   "fsync",  "renameat", "fsync(dir)"};
 	const char *dir = scratch_new("atomic");
 	struct ss_error e;
 	char names[512];
@@ -349,7 +349,7 @@ static void failure_at_each_call(void **state)
 
 static void symlink_failure_at_each_call(void **state)
 {
-	static const char *const want[] = { "symlinkat", "renameat", "fsync(dir)" };
+	static const char *const want[] = {"symlinkat", "renameat", "fsync(dir)"};
 	struct ss_error e;
 
 	for (int had_old = 0; had_old < 2; had_old++) {
@@ -460,8 +460,8 @@ static void only_planted_besides_files(const char *dir, int nplanted)
 	listing(dir, names, sizeof(names));
 	for (char *save = NULL, *tok = strtok_r(names, " ", &save); tok;
 	     tok = strtok_r(NULL, " ", &save), n++) {
-		bool known = strcmp(tok, "target") == 0 || strcmp(tok, "victim") == 0 ||
-			     strcmp(tok, "link") == 0;
+		bool known =
+		    strcmp(tok, "target") == 0 || strcmp(tok, "victim") == 0 || strcmp(tok, "link") == 0;
 		for (int i = 0; !known && i < inj.nplanted; i++)
 			known = strcmp(inj.planted[i], tok) == 0;
 		if (!known)
@@ -579,7 +579,7 @@ static void o_path_directory(void **state)
 /* Only one name in dirfd itself: nothing is created for any other. */
 static void names_outside_are_refused(void **state)
 {
-	static const char *const bad[] = { "", ".", "..", "a/b", "/etc/passwd", "../x" };
+	static const char *const bad[] = {"", ".", "..", "a/b", "/etc/passwd", "../x"};
 	const char *dir = scratch_new("atomic");
 	struct ss_error e;
 	char names[512], longname[300];
@@ -607,15 +607,15 @@ static void names_outside_are_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(calls_in_order),
-		cmocka_unit_test(failure_at_each_call),
-		cmocka_unit_test(symlink_failure_at_each_call),
-		cmocka_unit_test(short_writes_and_eintr),
-		cmocka_unit_test(link_at_target_is_replaced),
-		cmocka_unit_test(entry_at_temporary_is_avoided),
-		cmocka_unit_test(mode_is_exact),
-		cmocka_unit_test(o_path_directory),
-		cmocka_unit_test(names_outside_are_refused),
+	    cmocka_unit_test(calls_in_order),
+	    cmocka_unit_test(failure_at_each_call),
+	    cmocka_unit_test(symlink_failure_at_each_call),
+	    cmocka_unit_test(short_writes_and_eintr),
+	    cmocka_unit_test(link_at_target_is_replaced),
+	    cmocka_unit_test(entry_at_temporary_is_avoided),
+	    cmocka_unit_test(mode_is_exact),
+	    cmocka_unit_test(o_path_directory),
+	    cmocka_unit_test(names_outside_are_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,7 +52,9 @@ static void unroff(const char *in, char *out, size_t len)
 			else if (*in)
 				in++;
 		} else if (in[1] == '(' && in[2] && in[3]) {
-			out[o++] = strncmp(in + 2, "aq", 2) == 0 ? '\'' : strncmp(in + 2, "dq", 2) == 0 ? '"' : '*';
+			out[o++] = strncmp(in + 2, "aq", 2) == 0   ? '\''
+				   : strncmp(in + 2, "dq", 2) == 0 ? '"'
+								   : '*';
 			in += 4;
 		} else if (in[1] == '&' || in[1] == '%') {
 			in += 2;
@@ -87,12 +89,13 @@ static void macro_args(const char *line, char *out, size_t len)
 static bool is_macro(const char *line, const char *name)
 {
 	size_t n = strlen(name);
-	return line[0] == '.' && strncmp(line + 1, name, n) == 0 && (line[n + 1] == '\0' || line[n + 1] == ' ');
+	return line[0] == '.' && strncmp(line + 1, name, n) == 0 &&
+	       (line[n + 1] == '\0' || line[n + 1] == ' ');
 }
 
 static bool is_font_macro(const char *line)
 {
-	static const char *const fonts[] = { "B", "I", "BR", "RB", "BI", "IB", "IR", "RI" };
+	static const char *const fonts[] = {"B", "I", "BR", "RB", "BI", "IB", "IR", "RI"};
 	bool font = false;
 
 	for (size_t i = 0; i < sizeof(fonts) / sizeof(fonts[0]); i++)
@@ -187,10 +190,13 @@ static void read_page(void)
 				macro_args(line, words, sizeof(words));
 				n = strlen(words);
 				if (n < 3 || words[0] != '[' || words[n - 1] != ']')
-					fail_msg("session-switch.conf.5:%d: a subsection of SECTIONS AND KEYS is a "
-						 "[section], not \"%s\"", lineno, words);
+					fail_msg("session-switch.conf.5:%d: a subsection of SECTIONS AND "
+						 "KEYS is a "
+						 "[section], not \"%s\"",
+						 lineno, words);
 				assert_true(page.nsections < MAX_ENTRIES);
-				snprintf(page.sections[page.nsections++], 32, "%.*s", (int)(n - 2), words + 1);
+				snprintf(page.sections[page.nsections++], 32, "%.*s", (int)(n - 2),
+					 words + 1);
 			}
 		} else if (is_macro(line, "EX")) {
 			assert_true(page.nexamples < MAX_EXAMPLES && lineno < TEXT_LEN / 2);
@@ -201,7 +207,8 @@ static void read_page(void)
 			depth++;
 		} else if (is_macro(line, "RE")) {
 			depth--;
-		} else if ((is_macro(line, "PP") || is_macro(line, "LP") || is_macro(line, "P")) && depth == 0) {
+		} else if ((is_macro(line, "PP") || is_macro(line, "LP") || is_macro(line, "P")) &&
+			   depth == 0) {
 			cur = NULL;
 		} else if (is_macro(line, "TP") && depth == 0) {
 			/* A tag at the top level of a key section names a key;
@@ -251,8 +258,8 @@ static void every_key_has_its_entry_and_default(void **state)
 			printf("  session-switch.conf.5 has no entry for [%s] %s\n", k[i].section, k[i].name);
 			missing++;
 		} else if (!strstr(en->text, want)) {
-			printf("  session-switch.conf.5:%d: [%s] %s does not say \"%s\"; it says: %s\n", en->line,
-			       k[i].section, k[i].name, want, en->text);
+			printf("  session-switch.conf.5:%d: [%s] %s does not say \"%s\"; it says: %s\n",
+			       en->line, k[i].section, k[i].name, want, en->text);
 			missing++;
 		}
 	}
@@ -275,8 +282,9 @@ static void the_page_has_no_key_the_table_lacks(void **state)
 			twice |= strcmp(page.entry[i].section, page.entry[j].section) == 0 &&
 				 strcmp(page.entry[i].name, page.entry[j].name) == 0;
 		if (!known || twice) {
-			printf("session-switch.conf.5:%d: [%s] %s %s\n", page.entry[i].line, page.entry[i].section,
-			       page.entry[i].name, twice ? "is described twice" : "is not a key of the parser");
+			printf("session-switch.conf.5:%d: [%s] %s %s\n", page.entry[i].line,
+			       page.entry[i].section, page.entry[i].name,
+			       twice ? "is described twice" : "is not a key of the parser");
 			extra++;
 		}
 	}
@@ -285,7 +293,8 @@ static void the_page_has_no_key_the_table_lacks(void **state)
 		for (size_t j = 0; j < n; j++)
 			known |= strcmp(page.sections[i], k[j].section) == 0;
 		if (!known) {
-			printf("session-switch.conf.5: [%s] is not a section of the parser\n", page.sections[i]);
+			printf("session-switch.conf.5: [%s] is not a section of the parser\n",
+			       page.sections[i]);
 			extra++;
 		}
 	}
@@ -299,7 +308,7 @@ static void every_example_parses(void **state)
 	assert_true(page.nexamples > 0);
 	for (size_t i = 0; i < page.nexamples; i++) {
 		struct ss_config c;
-		struct ss_error e = { "" };
+		struct ss_error e = {""};
 		if (config_parse("session-switch.conf.5", page.example[i], &c, &e) != 0)
 			fail_msg("an example is not a valid file: %s", e.msg);
 	}
@@ -308,9 +317,9 @@ static void every_example_parses(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(every_key_has_its_entry_and_default),
-		cmocka_unit_test(the_page_has_no_key_the_table_lacks),
-		cmocka_unit_test(every_example_parses),
+	    cmocka_unit_test(every_key_has_its_entry_and_default),
+	    cmocka_unit_test(the_page_has_no_key_the_table_lacks),
+	    cmocka_unit_test(every_example_parses),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

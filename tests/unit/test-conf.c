@@ -59,34 +59,37 @@ struct bad {
 static void every_error_names_file_line_and_fix(void **state)
 {
 	static const struct bad cases[] = {
-		{ "[vm]\ndevice = 0000:01:00.0\n", { "conf:2:", "unknown key 'device'", "did you mean 'devices'?" } },
-		{ "[vn]\n", { "conf:1:", "unknown section [vn]", "did you mean 'vm'?" } },
-		{ "[displays]\n", { "conf:1:", "unknown section [displays]", "known sections: vm, host, display" } },
-		{ "[display]\nmanager = systemd\n", { "conf:2:", "not understood", "systemd:UNIT" } },
-		{ "[display]\nmanager = command:bin/dm\n", { "conf:2:", "single absolute path", "" } },
-		{ "[display]\nmanager = openrc:x d m\n", { "conf:2:", "not a unit or service name", "" } },
-		{ "[display]\ndisplay = 0\n", { "conf:2:", "expected :0", "" } },
-		{ "devices = 0000:01:00.0\n", { "conf:1:", "before any [section]", "" } },
-		{ "[vm]\ndevices = 0000:01:00.0 1:0.0\n", { "conf:2:", "\"1:0.0\" is not a PCI address", "0000:01:00.0" } },
-		{ "[vm]\ndevices = 0000:01:00.0 0000:01:00.0\n", { "conf:2:", "listed twice", "" } },
-		{ "[vm]\ndevices =\n", { "conf:2:", "has no value", "expected PCI addresses" } },
-		{ "[vm]\ndevices = 0000:01:00.0\ndevices = 0000:01:00.1\n", { "conf:3:", "set twice", "" } },
-		{ "[vm]\nbridge = 0000:00:01.0 0000:00:1c.0\n", { "conf:2:", "exactly one PCI address", "" } },
-		{ "[host]\ndrivers = 0000:01:00.0\n", { "conf:2:", "has no '='", "address=driver" } },
-		{ "[host]\ndrivers = 0000:01:00.0=nv/idia\n", { "conf:2:", "not a driver name", "" } },
-		{ "[host]\ndrivers = 0000:01:00.0=vfio-pci\n", { "conf:2:", "makes no sense", "" } },
-		{ "[vm]\ngarbage\n", { "conf:2:", "expected key = value", "" } },
-		{ "[host]\nservices = nvidia-persistenced\n", { "conf:2:", "not understood", "openrc:nvidia-persistenced" } },
-		{ "[host]\nservices = openrc:a openrc:a\n", { "conf:2:", "listed twice", "" } },
-		{ "[host]\nservices = command:/a/x openrc:x\n", { "conf:2:", "x is listed twice", "" } },
-		{ "[host]\nservices = openrc:../etc\n", { "conf:2:", "not a unit or service name", "" } },
-		{ "[host]\nunload = nvidia/drm\n", { "conf:2:", "not a module name", "" } },
-		{ "[host]\nunload = nvidia nvidia\n", { "conf:2:", "listed twice", "" } },
-		{ "[host]\nunload = nvidia-drm nvidia_drm\n", { "conf:2:", "nvidia_drm is listed twice", "" } },
-		{ "[vm\n", { "conf:1:", "[name] alone", "" } },
-		{ "[vm]\ndevices = 0000:01:00.0\x01\n", { "conf:2:", "control character", "" } },
-		{ "[vm]\ndevices = 0000:01:00.0 0000:01:00.1 0000:01:00.2 0000:01:00.3 0000:01:00.4 "
-		  "0000:01:00.5 0000:01:00.6 0000:01:00.7 0000:02:00.0\n", { "conf:2:", "more than 8", "" } },
+	    {"[vm]\ndevice = 0000:01:00.0\n", {"conf:2:", "unknown key 'device'", "did you mean 'devices'?"}},
+	    {"[vn]\n", {"conf:1:", "unknown section [vn]", "did you mean 'vm'?"}},
+	    {"[displays]\n", {"conf:1:", "unknown section [displays]", "known sections: vm, host, display"}},
+	    {"[display]\nmanager = systemd\n", {"conf:2:", "not understood", "systemd:UNIT"}},
+	    {"[display]\nmanager = command:bin/dm\n", {"conf:2:", "single absolute path", ""}},
+	    {"[display]\nmanager = openrc:x d m\n", {"conf:2:", "not a unit or service name", ""}},
+	    {"[display]\ndisplay = 0\n", {"conf:2:", "expected :0", ""}},
+	    {"devices = 0000:01:00.0\n", {"conf:1:", "before any [section]", ""}},
+	    {"[vm]\ndevices = 0000:01:00.0 1:0.0\n",
+	     {"conf:2:", "\"1:0.0\" is not a PCI address", "0000:01:00.0"}},
+	    {"[vm]\ndevices = 0000:01:00.0 0000:01:00.0\n", {"conf:2:", "listed twice", ""}},
+	    {"[vm]\ndevices =\n", {"conf:2:", "has no value", "expected PCI addresses"}},
+	    {"[vm]\ndevices = 0000:01:00.0\ndevices = 0000:01:00.1\n", {"conf:3:", "set twice", ""}},
+	    {"[vm]\nbridge = 0000:00:01.0 0000:00:1c.0\n", {"conf:2:", "exactly one PCI address", ""}},
+	    {"[host]\ndrivers = 0000:01:00.0\n", {"conf:2:", "has no '='", "address=driver"}},
+	    {"[host]\ndrivers = 0000:01:00.0=nv/idia\n", {"conf:2:", "not a driver name", ""}},
+	    {"[host]\ndrivers = 0000:01:00.0=vfio-pci\n", {"conf:2:", "makes no sense", ""}},
+	    {"[vm]\ngarbage\n", {"conf:2:", "expected key = value", ""}},
+	    {"[host]\nservices = nvidia-persistenced\n",
+	     {"conf:2:", "not understood", "openrc:nvidia-persistenced"}},
+	    {"[host]\nservices = openrc:a openrc:a\n", {"conf:2:", "listed twice", ""}},
+	    {"[host]\nservices = command:/a/x openrc:x\n", {"conf:2:", "x is listed twice", ""}},
+	    {"[host]\nservices = openrc:../etc\n", {"conf:2:", "not a unit or service name", ""}},
+	    {"[host]\nunload = nvidia/drm\n", {"conf:2:", "not a module name", ""}},
+	    {"[host]\nunload = nvidia nvidia\n", {"conf:2:", "listed twice", ""}},
+	    {"[host]\nunload = nvidia-drm nvidia_drm\n", {"conf:2:", "nvidia_drm is listed twice", ""}},
+	    {"[vm\n", {"conf:1:", "[name] alone", ""}},
+	    {"[vm]\ndevices = 0000:01:00.0\x01\n", {"conf:2:", "control character", ""}},
+	    {"[vm]\ndevices = 0000:01:00.0 0000:01:00.1 0000:01:00.2 0000:01:00.3 0000:01:00.4 "
+	     "0000:01:00.5 0000:01:00.6 0000:01:00.7 0000:02:00.0\n",
+	     {"conf:2:", "more than 8", ""}},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct ss_config c;
@@ -105,8 +108,10 @@ static void display_keys(void **state)
 {
 	struct ss_config c;
 	struct ss_error e;
-	assert_int_equal(parse("[display]\nmanager = systemd:slim.service\ndisplay = :1\nauthfile = /var/run/slim.auth\n",
-			       &c, &e), 0);
+	assert_int_equal(
+	    parse("[display]\nmanager = systemd:slim.service\ndisplay = :1\nauthfile = /var/run/slim.auth\n",
+		  &c, &e),
+	    0);
 	assert_int_equal(c.dm, DM_SYSTEMD);
 	assert_string_equal(c.dm_name, "slim.service");
 	assert_int_equal(c.display, 1);
@@ -123,9 +128,11 @@ static void services_and_module_stack(void **state)
 {
 	struct ss_config c;
 	struct ss_error e;
-	assert_int_equal(parse("[host]\nservices = openrc:nvidia-persistenced, systemd:nvidia-powerd.service "
-			       "command:/usr/local/sbin/gpu-ctl\nunload = nvidia-drm nvidia_modeset nvidia_uvm nvidia\n",
-			       &c, &e), 0);
+	assert_int_equal(
+	    parse("[host]\nservices = openrc:nvidia-persistenced, systemd:nvidia-powerd.service "
+		  "command:/usr/local/sbin/gpu-ctl\nunload = nvidia-drm nvidia_modeset nvidia_uvm nvidia\n",
+		  &c, &e),
+	    0);
 	assert_int_equal(c.nservices, 3);
 	assert_int_equal(c.services[0].kind, DM_OPENRC);
 	assert_string_equal(config_service_jname(&c.services[2]), "gpu-ctl");
@@ -215,21 +222,22 @@ static void driver_names(void **state)
 	assert_false(pci_driver_name_valid(""));
 	assert_false(pci_driver_name_valid("a b"));
 	assert_false(pci_driver_name_valid("../x"));
-	assert_false(pci_driver_name_valid("0123456789012345678901234567890123456789012345678901234567890123"));
+	assert_false(
+	    pci_driver_name_valid("0123456789012345678901234567890123456789012345678901234567890123"));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(full_file),
-		cmocka_unit_test(empty_file_is_valid),
-		cmocka_unit_test(every_error_names_file_line_and_fix),
-		cmocka_unit_test(display_keys),
-		cmocka_unit_test(services_and_module_stack),
-		cmocka_unit_test(driver_names),
-		cmocka_unit_test(key_table_is_whole),
-		cmocka_unit_test(defaults_are_the_documented_text),
-		cmocka_unit_test(empty_value_says_what_the_key_expects),
+	    cmocka_unit_test(full_file),
+	    cmocka_unit_test(empty_file_is_valid),
+	    cmocka_unit_test(every_error_names_file_line_and_fix),
+	    cmocka_unit_test(display_keys),
+	    cmocka_unit_test(services_and_module_stack),
+	    cmocka_unit_test(driver_names),
+	    cmocka_unit_test(key_table_is_whole),
+	    cmocka_unit_test(defaults_are_the_documented_text),
+	    cmocka_unit_test(empty_value_says_what_the_key_expects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -69,7 +69,8 @@ static void nothing_when_the_card_has_no_framebuffer_or_fbcon_is_unbound(void **
 	scratch_link("../../devices/pci0000:00/0000:00:02.0/graphics/fb0", "sys/class/graphics/fb0");
 	console_detect(&m, &cf);
 	assert_int_equal(cf.nvt + cf.nfw, 0); /* fbcon draws on the other GPU only */
-	scratch_link("../../devices/pci0000:00/0000:00:1c.0/0000:01:00.0/graphics/fb1", "sys/class/graphics/fb1");
+	scratch_link("../../devices/pci0000:00/0000:00:1c.0/0000:01:00.0/graphics/fb1",
+		     "sys/class/graphics/fb1");
 	scratch_put("sys/class/vtconsole/vtcon1/bind", "0\n");
 	console_detect(&m, &cf);
 	assert_int_equal(cf.nvt + cf.nfw, 0); /* unbound already: left as it is */
@@ -86,7 +87,8 @@ static void the_boot_vgas_firmware_framebuffer_is_found_with_its_driver(void **s
 	vtcons("1\n");
 	scratch_link("../../devices/platform/efi-framebuffer.0/graphics/fb0", "sys/class/graphics/fb0");
 	scratch_mkdir_p("sys/bus/platform/devices/efi-framebuffer.0");
-	scratch_link("../../../bus/platform/drivers/efi-framebuffer", "sys/bus/platform/devices/efi-framebuffer.0/driver");
+	scratch_link("../../../bus/platform/drivers/efi-framebuffer",
+		     "sys/bus/platform/devices/efi-framebuffer.0/driver");
 	scratch_mkdir_p("sys/class/drm");
 	scratch_link("../../devices/platform/simple-framebuffer.0/drm/card0", "sys/class/drm/card0");
 	console_detect(&m, &cf);
@@ -122,10 +124,10 @@ static void names_are_checked_before_they_become_paths(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(fbcon_on_the_cards_framebuffer_is_found),
-		cmocka_unit_test(nothing_when_the_card_has_no_framebuffer_or_fbcon_is_unbound),
-		cmocka_unit_test(the_boot_vgas_firmware_framebuffer_is_found_with_its_driver),
-		cmocka_unit_test(names_are_checked_before_they_become_paths),
+	    cmocka_unit_test(fbcon_on_the_cards_framebuffer_is_found),
+	    cmocka_unit_test(nothing_when_the_card_has_no_framebuffer_or_fbcon_is_unbound),
+	    cmocka_unit_test(the_boot_vgas_firmware_framebuffer_is_found_with_its_driver),
+	    cmocka_unit_test(names_are_checked_before_they_become_paths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,7 +64,8 @@ static void high_bus_and_turing(void **state)
 {
 	(void)state;
 	expect_found("bus16", "0000:10:00.0", "0000:10:00.0 0000:10:00.1", "0000:00:02.0");
-	expect_found("turing", "0000:01:00.0", "0000:01:00.0 0000:01:00.1 0000:01:00.2 0000:01:00.3", "0000:00:02.0");
+	expect_found("turing", "0000:01:00.0", "0000:01:00.0 0000:01:00.1 0000:01:00.2 0000:01:00.3",
+		     "0000:00:02.0");
 }
 
 static void the_guest_bochs_counts_by_topology(void **state)
@@ -122,8 +123,8 @@ static void intel_desktops_and_laptops_keep_their_root_bus_gpu(void **state)
 	expect_found("p53-rtx4000", "0000:01:00.0", "0000:01:00.0 0000:01:00.1 0000:01:00.2 0000:01:00.3",
 		     "0000:00:02.0");
 	/* on vfio-pci since boot, the card is still the card */
-	expect_found("i7700-rtx2060-ids", "0000:01:00.0", "0000:01:00.0 0000:01:00.1 0000:01:00.2 0000:01:00.3",
-		     "0000:00:02.0");
+	expect_found("i7700-rtx2060-ids", "0000:01:00.0",
+		     "0000:01:00.0 0000:01:00.1 0000:01:00.2 0000:01:00.3", "0000:00:02.0");
 	expect_found("xps9570-optimus", "0000:01:00.0", "0000:01:00.0", "0000:00:02.0");
 	detect("xps9570-optimus", 0, &r, &e);
 	assert_true(r.gpu[r.vm].render_only);
@@ -158,10 +159,10 @@ static void two_or_three_cards_are_a_choice_for_the_owner(void **state)
 		const char *tree, *names[3];
 		size_t ncards;
 	} cases[] = {
-		{ "x570-1080ti-gt710", { "0000:0b:00.0", "0000:0c:00.0" }, 2 },
-		{ "b550-6950xt-rx550", { "0000:04:00.0 Advanced Micro Devices", "0000:08:00.0" }, 2 },
-		{ "b550m-gt1030-rx550", { "0000:04:00.0", "0000:08:00.0 NVIDIA Corporation GP108" }, 2 },
-		{ "trx40-k420-2xa6000", { "0000:41:00.0", "0000:42:00.0", "0000:61:00.0" }, 3 },
+	    {"x570-1080ti-gt710", {"0000:0b:00.0", "0000:0c:00.0"}, 2},
+	    {"b550-6950xt-rx550", {"0000:04:00.0 Advanced Micro Devices", "0000:08:00.0"}, 2},
+	    {"b550m-gt1030-rx550", {"0000:04:00.0", "0000:08:00.0 NVIDIA Corporation GP108"}, 2},
+	    {"trx40-k420-2xa6000", {"0000:41:00.0", "0000:42:00.0", "0000:61:00.0"}, 3},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -193,8 +194,8 @@ static void a_cards_functions_and_an_apus_are_told_apart(void **state)
 	static const struct {
 		const char *addr;
 		bool platform;
-	} fns[] = { { "0000:38:00.0", false }, { "0000:38:00.1", false }, { "0000:38:00.2", true },
-		    { "0000:38:00.3", true },  { "0000:38:00.4", true },  { "0000:38:00.6", true } };
+	} fns[] = {{"0000:38:00.0", false}, {"0000:38:00.1", false}, {"0000:38:00.2", true},
+		   {"0000:38:00.3", true},  {"0000:38:00.4", true},  {"0000:38:00.6", true}};
 	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
 		struct pci_addr a;
 		assert_true(pci_addr_parse_strict(fns[i].addr, &a));
@@ -219,16 +220,16 @@ static void a_cards_functions_and_an_apus_are_told_apart(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(seed_dgpu_is_the_boot_vga),
-		cmocka_unit_test(high_bus_and_turing),
-		cmocka_unit_test(the_guest_bochs_counts_by_topology),
-		cmocka_unit_test(an_apu_beside_a_card_keeps_its_gpu),
-		cmocka_unit_test(ambiguous_machines_are_refused_naming_every_gpu),
-		cmocka_unit_test(no_gpu_at_all),
-		cmocka_unit_test(intel_desktops_and_laptops_keep_their_root_bus_gpu),
-		cmocka_unit_test(an_apus_gpu_is_integrated_by_its_bridge_and_neighbours),
-		cmocka_unit_test(two_or_three_cards_are_a_choice_for_the_owner),
-		cmocka_unit_test(a_cards_functions_and_an_apus_are_told_apart),
+	    cmocka_unit_test(seed_dgpu_is_the_boot_vga),
+	    cmocka_unit_test(high_bus_and_turing),
+	    cmocka_unit_test(the_guest_bochs_counts_by_topology),
+	    cmocka_unit_test(an_apu_beside_a_card_keeps_its_gpu),
+	    cmocka_unit_test(ambiguous_machines_are_refused_naming_every_gpu),
+	    cmocka_unit_test(no_gpu_at_all),
+	    cmocka_unit_test(intel_desktops_and_laptops_keep_their_root_bus_gpu),
+	    cmocka_unit_test(an_apus_gpu_is_integrated_by_its_bridge_and_neighbours),
+	    cmocka_unit_test(two_or_three_cards_are_a_choice_for_the_owner),
+	    cmocka_unit_test(a_cards_functions_and_an_apus_are_told_apart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

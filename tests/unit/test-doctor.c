@@ -81,11 +81,11 @@ static void vm_mode_warns_about_unknown_host_driver(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(seed_is_ready),
-		cmocka_unit_test(iommu_off_gets_grub_fix),
-		cmocka_unit_test(no_dmar_gets_firmware_hint),
-		cmocka_unit_test(nonviable_and_ambiguous),
-		cmocka_unit_test(vm_mode_warns_about_unknown_host_driver),
+	    cmocka_unit_test(seed_is_ready),
+	    cmocka_unit_test(iommu_off_gets_grub_fix),
+	    cmocka_unit_test(no_dmar_gets_firmware_hint),
+	    cmocka_unit_test(nonviable_and_ambiguous),
+	    cmocka_unit_test(vm_mode_warns_about_unknown_host_driver),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	doctor_free(&d);

@@ -25,7 +25,7 @@ static char *slurp(const char *path)
 static void the_shipped_nvidia_file_parses(void **state)
 {
 	char path[4096], *text;
-	struct drvdata d = { 0 };
+	struct drvdata d = {0};
 	struct ss_error e;
 
 	snprintf(path, sizeof(path), "%s/data/nvidia.conf", getenv("SS_SRCDIR"));
@@ -43,17 +43,19 @@ static void the_shipped_nvidia_file_parses(void **state)
 
 static void bad_lines_are_named(void **state)
 {
-	static const struct { const char *text, *want; } cases[] = {
-		{ "modules = nvidia/x\n", "d:1: modules: \"nvidia/x\" is not a module name" },
-		{ "nodes = /etc/shadow\n", "not a path below /dev/" },
-		{ "nodes = /dev/../etc/shadow\n", "not a path below /dev/" },
-		{ "nodes = /dev/nvidia%s\n", "not a path below /dev/" },
-		{ "minor = /etc/x\n", "not a path below /sys/ or /proc/" },
-		{ "colour = red\n", "unknown key \"colour\"" },
-		{ "\nmodules\n", "d:2: expected key=value" },
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+	    {"modules = nvidia/x\n", "d:1: modules: \"nvidia/x\" is not a module name"},
+	    {"nodes = /etc/shadow\n", "not a path below /dev/"},
+	    {"nodes = /dev/../etc/shadow\n", "not a path below /dev/"},
+	    {"nodes = /dev/nvidia%s\n", "not a path below /dev/"},
+	    {"minor = /etc/x\n", "not a path below /sys/ or /proc/"},
+	    {"colour = red\n", "unknown key \"colour\""},
+	    {"\nmodules\n", "d:2: expected key=value"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct drvdata d = { 0 };
+		struct drvdata d = {0};
 		struct ss_error e;
 		if (drvdata_parse(cases[i].text, "d", &d, &e) != -EINVAL)
 			fail_msg("case %zu parsed: %s", i, cases[i].text);
@@ -74,8 +76,9 @@ static void the_local_file_overrides_key_by_key(void **state)
 	scratch_mkdir_p(DRIVERS_CONFDIR + 1);
 	scratch_put(DRIVERS_DATADIR "/nvidia.conf" + 1,
 		    "modules = nvidia_drm nvidia\nservices = nvidia-persistenced\nnodes = /dev/nvidia%m\n");
-	scratch_put(DRIVERS_CONFDIR "/nvidia.conf" + 1,
-		    "services = nvidia-persistenced nvidia-powerd\npersistence = /sys/module/nvidia/parameters/p\n");
+	scratch_put(
+	    DRIVERS_CONFDIR "/nvidia.conf" + 1,
+	    "services = nvidia-persistenced nvidia-powerd\npersistence = /sys/module/nvidia/parameters/p\n");
 	assert_int_equal(drvdata_load(&sr, "nvidia", false, &d, &e), 0);
 	assert_true(d.found);
 	assert_int_equal(d.nmodules, 2);
@@ -99,13 +102,15 @@ static void the_local_file_overrides_key_by_key(void **state)
 static void a_cards_minor_and_its_file_less_hold(void **state)
 {
 	struct sysroot sr;
-	struct drvdata d = { 0 };
+	struct drvdata d = {0};
 	struct ss_error e;
 	char minor[8], node[96], shown[256];
 
 	sysroot_open(&sr, scratch_new("drvdata"), &e);
 	assert_int_equal(drvdata_parse("minor = /proc/driver/nvidia/gpus/%a/information\n"
-				       "persistence = /sys/module/nvidia/parameters/persistence\n", "d", &d, &e), 0);
+				       "persistence = /sys/module/nvidia/parameters/persistence\n",
+				       "d", &d, &e),
+			 0);
 	drvdata_card_minor(&sr, &d, "0000:01:00.0", minor, sizeof(minor));
 	assert_string_equal(minor, ""); /* no file: unknown */
 	assert_int_equal(drvdata_expand("/dev/nvidia%m", "0000:01:00.0", minor, node, sizeof(node)), 0);
@@ -130,10 +135,10 @@ static void a_cards_minor_and_its_file_less_hold(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(the_shipped_nvidia_file_parses),
-		cmocka_unit_test(bad_lines_are_named),
-		cmocka_unit_test(the_local_file_overrides_key_by_key),
-		cmocka_unit_test(a_cards_minor_and_its_file_less_hold),
+	    cmocka_unit_test(the_shipped_nvidia_file_parses),
+	    cmocka_unit_test(bad_lines_are_named),
+	    cmocka_unit_test(the_local_file_overrides_key_by_key),
+	    cmocka_unit_test(a_cards_minor_and_its_file_less_hold),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,14 +13,14 @@ static void load(const char *name, struct machine *m)
 	fixture_machine(m, name, NULL, MACHINE_OK, &e);
 }
 
-static struct pci_addr A(const char *s)
-{
+static struct pci_addr A(const char *s) {
 	struct pci_addr a;
 	assert_true(pci_addr_parse_strict(s, &a));
 	return a;
 }
 
-static void seed_groups(void **state)
+static void
+seed_groups(void **state)
 {
 	struct machine m;
 	load("seed", &m);
@@ -46,7 +46,7 @@ static void seed_groups(void **state)
 static bool viable(const struct machine *m, const struct pci_addr *set, size_t n, const char **why)
 {
 	static char *text;
-	struct strbuf b = { 0 };
+	struct strbuf b = {0};
 	bool ok = iommu_viable(&m->groups, &m->devs, set, n, NULL, &b);
 	free(text);
 	text = b.p ? b.p : NULL;
@@ -59,7 +59,7 @@ static void viability(void **state)
 	struct machine m;
 	const char *why;
 	load("seed", &m);
-	struct pci_addr both[] = { A("0000:01:00.0"), A("0000:01:00.1") };
+	struct pci_addr both[] = {A("0000:01:00.0"), A("0000:01:00.1")};
 	assert_true(viable(&m, both, 2, &why));
 	assert_string_equal(why, "");
 	/* the GPU without its audio function: the audio stays on snd_hda_intel */
@@ -68,7 +68,7 @@ static void viability(void **state)
 	assert_contains(why, "snd_hda_intel");
 	assert_contains(why, "group 1");
 	assert_false(viable(&m, both, 0, &why));
-	struct pci_addr absent[] = { A("0000:07:00.0") };
+	struct pci_addr absent[] = {A("0000:07:00.0")};
 	assert_false(viable(&m, absent, 1, &why));
 	assert_contains(why, "not present");
 	machine_free(&m);
@@ -79,7 +79,7 @@ static void nonviable_group(void **state)
 	struct machine m;
 	const char *why;
 	load("nonviable", &m);
-	struct pci_addr both[] = { A("0000:01:00.0"), A("0000:01:00.1") };
+	struct pci_addr both[] = {A("0000:01:00.0"), A("0000:01:00.1")};
 	assert_false(viable(&m, both, 2, &why));
 	assert_contains(why, "0000:02:00.0");
 	assert_contains(why, "Ethernet");
@@ -100,7 +100,7 @@ static void iommu_off(void **state)
 	assert_contains(why, "DMAR");
 	assert_contains(fix, "intel_iommu=on");
 	assert_contains(fix, "/etc/default/grub");
-	struct pci_addr gpu[] = { A("0000:01:00.0") };
+	struct pci_addr gpu[] = {A("0000:01:00.0")};
 	assert_false(viable(&m, gpu, 1, &reason));
 	assert_contains(reason, "IOMMU is off");
 	machine_free(&m);
@@ -115,10 +115,10 @@ static void iommu_off(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(seed_groups),
-		cmocka_unit_test(viability),
-		cmocka_unit_test(nonviable_group),
-		cmocka_unit_test(iommu_off),
+	    cmocka_unit_test(seed_groups),
+	    cmocka_unit_test(viability),
+	    cmocka_unit_test(nonviable_group),
+	    cmocka_unit_test(iommu_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

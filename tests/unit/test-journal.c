@@ -12,17 +12,17 @@
 #include "fixture.h"
 #include "journal.h"
 
-static struct pci_addr A(const char *s)
-{
+static struct pci_addr A(const char *s) {
 	struct pci_addr a;
 	assert_true(pci_addr_parse_strict(s, &a));
 	return a;
 }
 
-static void round_trip(void **state)
+static void
+round_trip(void **state)
 {
 	char root[] = "/tmp/ss-journal-XXXXXX", dir[128];
-	struct journal j = { 0 }, back;
+	struct journal j = {0}, back;
 	struct sysroot sr;
 	struct ss_error e;
 
@@ -43,8 +43,8 @@ static void round_trip(void **state)
 	j.started = 1764040000;
 	j.has_bridge = true;
 	j.bridge = A("0000:00:01.0");
-	j.fn[0] = (struct journal_fn){ A("0000:01:00.0"), "nvidia", "vfio-pci", "nvidia", "drm" };
-	j.fn[1] = (struct journal_fn){ A("0000:01:00.1"), "", "vfio-pci", "", "sound" };
+	j.fn[0] = (struct journal_fn){A("0000:01:00.0"), "nvidia", "vfio-pci", "nvidia", "drm"};
+	j.fn[1] = (struct journal_fn){A("0000:01:00.1"), "", "vfio-pci", "", "sound"};
 	j.n = 2;
 	assert_int_equal(journal_save(dfd, &j, &e), 0);
 
@@ -82,31 +82,36 @@ static void damaged(void **state)
 	static const struct {
 		const char *text, *want;
 	} cases[] = {
-		{ "version=3\n", "version 3" },
-		{ "version=1\nstep=variant - -\n", "j:2: unknown key" },
-		{ "version=2\nstate=done\nfrom=host\nto=vm\nfn=0000:01:00.0 before= after= host=\nstep=unbind 0000:01:00.0\n",
-		  "j:6: step= needs a name, a device and a value" },
-		{ "version=2\nstep=../x - -\n", "j:2: step= \"../x - -\" is not a step" },
-		{ "version=2\nstep=unbind 01:00.0 -\n", "is not a step" },
-		{ "version=2\nstep=variant - a/b\n", "is not a step" },
-		{ "version=2\nreached=x\n", "j:2: reached= needs a step number" },
-		{ "version=2\nstate=done\nfrom=host\nto=vm\nfn=0000:01:00.0 before= after= host=\nstep=unbind 0000:01:00.0 -\n",
-		  "reached= is missing" },
-		{ "version=2\nstate=done\nfrom=host\nto=vm\nfn=0000:01:00.0 before= after= host=\nstep=unbind 0000:01:00.0 -\n"
-		  "reached=1\n", "names no step" },
-		{ "version=1\nstate=maybe\n", "j:2: state must be" },
-		{ "version=1\nstate=done\nfrom=host\nto=vm\n", "incomplete" },
-		{ "version=1\nstate=done\nfrom=host\nto=vm\nfn=0000:01:00.0 before=x after=y\n", "j:5: fn= needs" },
-		{ "version=1\nfn=01:00.0 before= after= host=\n", "j:2: fn= needs a PCI address" },
-		{ "version=1\nfn=0000:01:00.0 before=a/b after= host=\n", "not a driver name" },
-		{ "version=1\nmode=vm\n", "j:2: unknown key" },
-		{ "version=1\nfn=0000:01:00.0 before= after= host= had=x\n", "had= lists sound and drm only" },
-		{ "garbage\n", "j:1: expected key=value" },
+	    {"version=3\n", "version 3"},
+	    {"version=1\nstep=variant - -\n", "j:2: unknown key"},
+	    {"version=2\nstate=done\nfrom=host\nto=vm\nfn=0000:01:00.0 before= after= host=\nstep=unbind "
+	     "0000:01:00.0\n",
+	     "j:6: step= needs a name, a device and a value"},
+	    {"version=2\nstep=../x - -\n", "j:2: step= \"../x - -\" is not a step"},
+	    {"version=2\nstep=unbind 01:00.0 -\n", "is not a step"},
+	    {"version=2\nstep=variant - a/b\n", "is not a step"},
+	    {"version=2\nreached=x\n", "j:2: reached= needs a step number"},
+	    {"version=2\nstate=done\nfrom=host\nto=vm\nfn=0000:01:00.0 before= after= host=\nstep=unbind "
+	     "0000:01:00.0 -\n",
+	     "reached= is missing"},
+	    {"version=2\nstate=done\nfrom=host\nto=vm\nfn=0000:01:00.0 before= after= host=\nstep=unbind "
+	     "0000:01:00.0 -\n"
+	     "reached=1\n",
+	     "names no step"},
+	    {"version=1\nstate=maybe\n", "j:2: state must be"},
+	    {"version=1\nstate=done\nfrom=host\nto=vm\n", "incomplete"},
+	    {"version=1\nstate=done\nfrom=host\nto=vm\nfn=0000:01:00.0 before=x after=y\n", "j:5: fn= needs"},
+	    {"version=1\nfn=01:00.0 before= after= host=\n", "j:2: fn= needs a PCI address"},
+	    {"version=1\nfn=0000:01:00.0 before=a/b after= host=\n", "not a driver name"},
+	    {"version=1\nmode=vm\n", "j:2: unknown key"},
+	    {"version=1\nfn=0000:01:00.0 before= after= host= had=x\n", "had= lists sound and drm only"},
+	    {"garbage\n", "j:1: expected key=value"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct journal j;
 		struct ss_error e;
-		if (journal_parse(cases[i].text, "j", &j, &e) != -EINVAL || !fixture_contains(e.msg, cases[i].want))
+		if (journal_parse(cases[i].text, "j", &j, &e) != -EINVAL ||
+		    !fixture_contains(e.msg, cases[i].want))
 			fail_msg("case %zu", i);
 	}
 }
@@ -116,7 +121,7 @@ static void damaged(void **state)
 static void steps_round_trip(void **state)
 {
 	char root[] = "/tmp/ss-journal-XXXXXX", dir[160], p[200];
-	struct journal j = { 0 }, back;
+	struct journal j = {0}, back;
 	struct sysroot sr;
 	struct ss_error e;
 
@@ -129,11 +134,11 @@ static void steps_round_trip(void **state)
 	assert_true(dfd >= 0);
 	j.state = JOURNAL_PENDING;
 	j.to = MODE_VM;
-	j.fn[0] = (struct journal_fn){ A("0000:01:00.0"), "nvidia", "vfio-pci", "nvidia", "drm" };
+	j.fn[0] = (struct journal_fn){A("0000:01:00.0"), "nvidia", "vfio-pci", "nvidia", "drm"};
 	j.n = 1;
-	j.step[0] = (struct journal_step){ "display_stop", "0000:01:00.0", "" };
-	j.step[1] = (struct journal_step){ "driver_override", "0000:01:00.0", "vfio-pci" };
-	j.step[2] = (struct journal_step){ "variant", "", "alice" };
+	j.step[0] = (struct journal_step){"display_stop", "0000:01:00.0", ""};
+	j.step[1] = (struct journal_step){"driver_override", "0000:01:00.0", "vfio-pci"};
+	j.step[2] = (struct journal_step){"variant", "", "alice"};
 	j.nsteps = 3;
 	j.reached = 1;
 	assert_int_equal(journal_save(dfd, &j, &e), 0);
@@ -158,10 +163,11 @@ static void steps_round_trip(void **state)
  * the kernel's boot id changes, the journal says it is still stuck. */
 static void a_stuck_step_is_kept_with_its_boot(void **state)
 {
-	static const char head[] = "version=2\nstate=pending\nfrom=host\nto=vm\n"
-				   "fn=0000:01:00.0 before=nvidia after=vfio-pci host=nvidia\n"
-				   "step=service_stop - nvidia-persistenced\nstep=unbind 0000:01:00.0 0000:01:00.0\n"
-				   "reached=1\n";
+	static const char head[] =
+	    "version=2\nstate=pending\nfrom=host\nto=vm\n"
+	    "fn=0000:01:00.0 before=nvidia after=vfio-pci host=nvidia\n"
+	    "step=service_stop - nvidia-persistenced\nstep=unbind 0000:01:00.0 0000:01:00.0\n"
+	    "reached=1\n";
 	char text[1024];
 	struct journal j;
 	struct sysroot sr;
@@ -202,7 +208,9 @@ static void version1_read(void **state)
 
 	(void)state;
 	assert_int_equal(journal_parse("version=1\nstate=pending\nfrom=host\nto=vm\n"
-				       "fn=0000:01:00.0 before=nvidia after=vfio-pci host=nvidia\n", "j", &j, &e), 0);
+				       "fn=0000:01:00.0 before=nvidia after=vfio-pci host=nvidia\n",
+				       "j", &j, &e),
+			 0);
 	assert_int_equal(j.version, 1);
 	assert_int_equal(j.nsteps, 0);
 	assert_int_equal(j.reached, -1);
@@ -222,12 +230,9 @@ static void none_yet(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(round_trip),
-		cmocka_unit_test(a_stuck_step_is_kept_with_its_boot),
-		cmocka_unit_test(damaged),
-		cmocka_unit_test(none_yet),
-		cmocka_unit_test(steps_round_trip),
-		cmocka_unit_test(version1_read),
+	    cmocka_unit_test(round_trip),	cmocka_unit_test(a_stuck_step_is_kept_with_its_boot),
+	    cmocka_unit_test(damaged),		cmocka_unit_test(none_yet),
+	    cmocka_unit_test(steps_round_trip), cmocka_unit_test(version1_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,14 +54,15 @@ static void writes_valid_compact_structure(void **state)
 		flat[n++] = *p;
 	}
 	flat[n] = '\0';
-	assert_string_equal(flat, "{\"a\":\"x\\\"y\\\\z\\n\\u0001\",\"list\":[1,false,null,{}],\"empty\":[]}");
+	assert_string_equal(flat,
+			    "{\"a\":\"x\\\"y\\\\z\\n\\u0001\",\"list\":[1,false,null,{}],\"empty\":[]}");
 	free(out);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(writes_valid_compact_structure),
+	    cmocka_unit_test(writes_valid_compact_structure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

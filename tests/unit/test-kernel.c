@@ -24,7 +24,7 @@ static void seed_kernel(void **state)
 
 static void options_text(void **state)
 {
-	struct kernel_info k = { .release = "x", .config_from = "t" };
+	struct kernel_info k = {.release = "x", .config_from = "t"};
 	char text[] = "# comment\nCONFIG_A=y\nCONFIG_AB=m\n# CONFIG_C is not set\nCONFIG_D=\"str\"\n";
 	k.config = text;
 	assert_int_equal(kernel_option(&k, "CONFIG_A"), KOPT_YES);
@@ -38,8 +38,8 @@ static void options_text(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(seed_kernel),
-		cmocka_unit_test(options_text),
+	    cmocka_unit_test(seed_kernel),
+	    cmocka_unit_test(options_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

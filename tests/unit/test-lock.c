@@ -56,8 +56,8 @@ static void the_lock_is_exclusive(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(a_fifo_as_the_lock_is_refused_without_blocking),
-		cmocka_unit_test(the_lock_is_exclusive),
+	    cmocka_unit_test(a_fifo_as_the_lock_is_refused_without_blocking),
+	    cmocka_unit_test(the_lock_is_exclusive),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,7 +33,7 @@ static void modes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(modes),
+	    cmocka_unit_test(modes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -191,12 +191,9 @@ static void cards_of_one_function(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(seed_machine),
-		cmocka_unit_test(vm_mode_override),
-		cmocka_unit_test(bus_above_nine),
-		cmocka_unit_test(damaged_tree),
-		cmocka_unit_test(missing_sysfs),
-		cmocka_unit_test(cards_of_one_function),
+	    cmocka_unit_test(seed_machine),   cmocka_unit_test(vm_mode_override),
+	    cmocka_unit_test(bus_above_nine), cmocka_unit_test(damaged_tree),
+	    cmocka_unit_test(missing_sysfs),  cmocka_unit_test(cards_of_one_function),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

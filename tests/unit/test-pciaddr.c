@@ -25,12 +25,29 @@ static void strict_accepts_kernel_form(void **state)
 static void strict_refuses_everything_else(void **state)
 {
 	static const char *bad[] = {
-		"", "01:00.0", "0000:01:00.8", "0000:01:20.0", "0000:01:00.0\n", " 0000:01:00.0",
-		"0000:01:00.0 ", "0000:1:00.0", "0000:01:0.0", "0000:01:00", "0000-01-00.0",
-		"../01:00.0", "0000:01:00.0/../..", "0000:0G:00.0", "+000:01:00.0", "0000:01:00.-",
-		"0000:01:00.00", "00000:01:00.0", "0000:01:00.0x", "0000:AB:00.0", "0000:01:00:0",
+	    "",
+	    "01:00.0",
+	    "0000:01:00.8",
+	    "0000:01:20.0",
+	    "0000:01:00.0\n",
+	    " 0000:01:00.0",
+	    "0000:01:00.0 ",
+	    "0000:1:00.0",
+	    "0000:01:0.0",
+	    "0000:01:00",
+	    "0000-01-00.0",
+	    "../01:00.0",
+	    "0000:01:00.0/../..",
+	    "0000:0G:00.0",
+	    "+000:01:00.0",
+	    "0000:01:00.-",
+	    "0000:01:00.00",
+	    "00000:01:00.0",
+	    "0000:01:00.0x",
+	    "0000:AB:00.0",
+	    "0000:01:00:0",
 	};
-	struct pci_addr a = { 9, 9, 9, 9 };
+	struct pci_addr a = {9, 9, 9, 9};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		if (pci_addr_parse_strict(bad[i], &a))
 			fail_msg("accepted \"%s\"", bad[i]);
@@ -71,10 +88,10 @@ static void compare_and_slot(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(strict_accepts_kernel_form),
-		cmocka_unit_test(strict_refuses_everything_else),
-		cmocka_unit_test(user_form_is_normalised),
-		cmocka_unit_test(compare_and_slot),
+	    cmocka_unit_test(strict_accepts_kernel_form),
+	    cmocka_unit_test(strict_refuses_everything_else),
+	    cmocka_unit_test(user_form_is_normalised),
+	    cmocka_unit_test(compare_and_slot),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,8 +96,8 @@ static void refuses_symlinked_attribute(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(writes_exact_values),
-		cmocka_unit_test(refuses_symlinked_attribute),
+	    cmocka_unit_test(writes_exact_values),
+	    cmocka_unit_test(refuses_symlinked_attribute),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -25,7 +25,8 @@ static void render(const struct plan *pl, char *out, size_t len)
 	}
 }
 
-static void plan_for(const char *fixture, const char *conf, enum mode to, struct plan *pl, char *out, size_t len)
+static void plan_for(const char *fixture, const char *conf, enum mode to, struct plan *pl, char *out,
+		     size_t len)
 {
 	struct machine m;
 	struct ss_error e;
@@ -70,9 +71,11 @@ static void the_way_back_is_checked_before_leaving(void **state)
 	plan_for("seed", "[host]\ndrivers = 0000:01:00.0=nouveau\n", MODE_VM, &p, s, sizeof(s));
 	assert_true(p.refused);
 	assert_contains(check_named(&p, "host-module", CHECK_FAIL)->detail,
-			"the host driver nouveau of 0000:01:00.0 is neither loaded, built in, nor in /lib/modules/4.17.9-gentoo");
+			"the host driver nouveau of 0000:01:00.0 is neither loaded, built in, nor in "
+			"/lib/modules/4.17.9-gentoo");
 	/* the way back to host is not a way out: not checked then */
-	plan_for("seed-vm", "[host]\nunload = nvidia_peermem nvidia_drm nvidia\n", MODE_HOST, &p, s, sizeof(s));
+	plan_for("seed-vm", "[host]\nunload = nvidia_peermem nvidia_drm nvidia\n", MODE_HOST, &p, s,
+		 sizeof(s));
 	assert_false(p.refused);
 }
 
@@ -81,15 +84,14 @@ static void seed_to_vm(void **state)
 	char s[4096];
 	plan_for("seed", NULL, MODE_VM, &p, s, sizeof(s));
 	assert_false(p.refused);
-	assert_string_equal(s,
-		"driver_override 0000:01:00.0 vfio-pci\n"
-		"unbind 0000:01:00.0 0000:01:00.0\n"
-		"drivers_probe 0000:01:00.0 0000:01:00.0\n"
-		"wait_driver 0000:01:00.0 vfio-pci\n"
-		"driver_override 0000:01:00.1 vfio-pci\n"
-		"unbind 0000:01:00.1 0000:01:00.1\n"
-		"drivers_probe 0000:01:00.1 0000:01:00.1\n"
-		"wait_driver 0000:01:00.1 vfio-pci\n");
+	assert_string_equal(s, "driver_override 0000:01:00.0 vfio-pci\n"
+			       "unbind 0000:01:00.0 0000:01:00.0\n"
+			       "drivers_probe 0000:01:00.0 0000:01:00.0\n"
+			       "wait_driver 0000:01:00.0 vfio-pci\n"
+			       "driver_override 0000:01:00.1 vfio-pci\n"
+			       "unbind 0000:01:00.1 0000:01:00.1\n"
+			       "drivers_probe 0000:01:00.1 0000:01:00.1\n"
+			       "wait_driver 0000:01:00.1 vfio-pci\n");
 	assert_string_equal(p.steps[0].path, "/sys/bus/pci/devices/0000:01:00.0/driver_override");
 	assert_string_equal(p.steps[1].path, "/sys/bus/pci/devices/0000:01:00.0/driver/unbind");
 	assert_string_equal(p.steps[2].path, "/sys/bus/pci/drivers_probe");
@@ -103,19 +105,18 @@ static void bridge_dance_comes_first(void **state)
 	char s[4096];
 	plan_for("seed", "[vm]\ndevices = 01:00.0 01:00.1\nbridge = 00:01.0\n", MODE_VM, &p, s, sizeof(s));
 	assert_false(p.refused);
-	assert_string_equal(s,
-		"remove 0000:00:01.0 1\n"
-		"rescan - 1\n"
-		"wait_device 0000:01:00.0 \"\"\n"
-		"wait_device 0000:01:00.1 \"\"\n"
-		"driver_override 0000:01:00.0 vfio-pci\n"
-		"unbind 0000:01:00.0 0000:01:00.0\n"
-		"drivers_probe 0000:01:00.0 0000:01:00.0\n"
-		"wait_driver 0000:01:00.0 vfio-pci\n"
-		"driver_override 0000:01:00.1 vfio-pci\n"
-		"unbind 0000:01:00.1 0000:01:00.1\n"
-		"drivers_probe 0000:01:00.1 0000:01:00.1\n"
-		"wait_driver 0000:01:00.1 vfio-pci\n");
+	assert_string_equal(s, "remove 0000:00:01.0 1\n"
+			       "rescan - 1\n"
+			       "wait_device 0000:01:00.0 \"\"\n"
+			       "wait_device 0000:01:00.1 \"\"\n"
+			       "driver_override 0000:01:00.0 vfio-pci\n"
+			       "unbind 0000:01:00.0 0000:01:00.0\n"
+			       "drivers_probe 0000:01:00.0 0000:01:00.0\n"
+			       "wait_driver 0000:01:00.0 vfio-pci\n"
+			       "driver_override 0000:01:00.1 vfio-pci\n"
+			       "unbind 0000:01:00.1 0000:01:00.1\n"
+			       "drivers_probe 0000:01:00.1 0000:01:00.1\n"
+			       "wait_driver 0000:01:00.1 vfio-pci\n");
 	assert_string_equal(p.steps[0].path, "/sys/bus/pci/devices/0000:00:01.0/remove");
 	assert_string_equal(p.steps[1].path, "/sys/bus/pci/rescan");
 }
@@ -126,37 +127,35 @@ static void back_to_host(void **state)
 	/* no host driver known: clear the override, the kernel's first match binds */
 	plan_for("seed-vm", NULL, MODE_HOST, &p, s, sizeof(s));
 	assert_false(p.refused);
-	assert_string_equal(s,
-		"driver_override 0000:01:00.0 \"\"\n"
-		"unbind 0000:01:00.0 0000:01:00.0\n"
-		"drivers_probe 0000:01:00.0 0000:01:00.0\n"
-		"wait_driver 0000:01:00.0 !vfio-pci\n"
-		"driver_override 0000:01:00.1 \"\"\n"
-		"unbind 0000:01:00.1 0000:01:00.1\n"
-		"drivers_probe 0000:01:00.1 0000:01:00.1\n"
-		"wait_driver 0000:01:00.1 !vfio-pci\n");
+	assert_string_equal(s, "driver_override 0000:01:00.0 \"\"\n"
+			       "unbind 0000:01:00.0 0000:01:00.0\n"
+			       "drivers_probe 0000:01:00.0 0000:01:00.0\n"
+			       "wait_driver 0000:01:00.0 !vfio-pci\n"
+			       "driver_override 0000:01:00.1 \"\"\n"
+			       "unbind 0000:01:00.1 0000:01:00.1\n"
+			       "drivers_probe 0000:01:00.1 0000:01:00.1\n"
+			       "wait_driver 0000:01:00.1 !vfio-pci\n");
 	/* a configured host driver: override to it, then clear the override */
 	plan_for("seed-vm", "[vm]\ndevices = 01:00.0 01:00.1\n[host]\ndrivers = 01:00.0=nvidia\n", MODE_HOST,
 		 &p, s, sizeof(s));
-	assert_string_equal(s,
-		"driver_override 0000:01:00.0 nvidia\n"
-		"unbind 0000:01:00.0 0000:01:00.0\n"
-		"drivers_probe 0000:01:00.0 0000:01:00.0\n"
-		"wait_driver 0000:01:00.0 nvidia\n"
-		"driver_override 0000:01:00.0 \"\"\n"
-		"driver_override 0000:01:00.1 \"\"\n"
-		"unbind 0000:01:00.1 0000:01:00.1\n"
-		"drivers_probe 0000:01:00.1 0000:01:00.1\n"
-		"wait_driver 0000:01:00.1 !vfio-pci\n");
+	assert_string_equal(s, "driver_override 0000:01:00.0 nvidia\n"
+			       "unbind 0000:01:00.0 0000:01:00.0\n"
+			       "drivers_probe 0000:01:00.0 0000:01:00.0\n"
+			       "wait_driver 0000:01:00.0 nvidia\n"
+			       "driver_override 0000:01:00.0 \"\"\n"
+			       "driver_override 0000:01:00.1 \"\"\n"
+			       "unbind 0000:01:00.1 0000:01:00.1\n"
+			       "drivers_probe 0000:01:00.1 0000:01:00.1\n"
+			       "wait_driver 0000:01:00.1 !vfio-pci\n");
 	/* with the bridge: the rescan re-creates them on their own drivers */
-	plan_for("seed-vm", "[vm]\ndevices = 01:00.0 01:00.1\nbridge = 00:01.0\n", MODE_HOST, &p, s, sizeof(s));
-	assert_string_equal(s,
-		"remove 0000:00:01.0 1\n"
-		"rescan - 1\n"
-		"wait_device 0000:01:00.0 \"\"\n"
-		"wait_device 0000:01:00.1 \"\"\n"
-		"wait_driver 0000:01:00.0 !vfio-pci\n"
-		"wait_driver 0000:01:00.1 !vfio-pci\n");
+	plan_for("seed-vm", "[vm]\ndevices = 01:00.0 01:00.1\nbridge = 00:01.0\n", MODE_HOST, &p, s,
+		 sizeof(s));
+	assert_string_equal(s, "remove 0000:00:01.0 1\n"
+			       "rescan - 1\n"
+			       "wait_device 0000:01:00.0 \"\"\n"
+			       "wait_device 0000:01:00.1 \"\"\n"
+			       "wait_driver 0000:01:00.0 !vfio-pci\n"
+			       "wait_driver 0000:01:00.1 !vfio-pci\n");
 }
 
 static void repeated_switch_is_a_no_op(void **state)
@@ -170,11 +169,10 @@ static void repeated_switch_is_a_no_op(void **state)
 	/* mixed: only the odd function moves */
 	plan_for("seed-mixed", NULL, MODE_VM, &p, s, sizeof(s));
 	assert_false(p.nothing_to_do);
-	assert_string_equal(s,
-		"driver_override 0000:01:00.1 vfio-pci\n"
-		"unbind 0000:01:00.1 0000:01:00.1\n"
-		"drivers_probe 0000:01:00.1 0000:01:00.1\n"
-		"wait_driver 0000:01:00.1 vfio-pci\n");
+	assert_string_equal(s, "driver_override 0000:01:00.1 vfio-pci\n"
+			       "unbind 0000:01:00.1 0000:01:00.1\n"
+			       "drivers_probe 0000:01:00.1 0000:01:00.1\n"
+			       "wait_driver 0000:01:00.1 vfio-pci\n");
 }
 
 static const struct check *find_check(const struct plan *pl, const char *name)
@@ -216,9 +214,11 @@ static void reasons_are_whole_and_advise_what_the_config_takes(void **state)
 	assert_true(p.refused);
 	const char *d = find_check(&p, "viable")->detail;
 	assert_true(strlen(d) > 512);
-	assert_contains(d, "0000:05:00.0 (Ethernet controller, driver r8169) shares IOMMU group 15 with 0000:04:00.0 "
-		       "and cannot go to the VM: move the card to a slot with an IOMMU group of its own, or enable ACS "
-		       "in the firmware");
+	assert_contains(
+	    d,
+	    "0000:05:00.0 (Ethernet controller, driver r8169) shares IOMMU group 15 with 0000:04:00.0 "
+	    "and cannot go to the VM: move the card to a slot with an IOMMU group of its own, or enable ACS "
+	    "in the firmware");
 	assert_null(strstr(d, "to [vm] devices"));
 	/* a function of the card itself may be added: that advice stays */
 	plan_for("seed", "[vm]\ndevices = 01:00.0\n", MODE_VM, &p, s, sizeof(s));
@@ -226,13 +226,14 @@ static void reasons_are_whole_and_advise_what_the_config_takes(void **state)
 	/* and a GPU the host keeps is never offered to the VM */
 	struct machine m;
 	struct ss_error e;
-	struct strbuf why = { 0 };
+	struct strbuf why = {0};
 	struct pci_addr set[1], host;
 	fixture_machine(&m, "b550-6950xt-rx550", NULL, MACHINE_OK, &e);
 	assert_true(pci_addr_parse_strict("0000:04:00.1", &set[0]));
 	assert_true(pci_addr_parse_strict("0000:04:00.0", &host));
 	assert_false(iommu_viable(&m.groups, &m.devs, set, 1, &host, &why));
-	assert_contains(why.p, "0000:04:00.0 (VGA compatible controller, driver amdgpu) belongs to the host's GPU");
+	assert_contains(why.p,
+			"0000:04:00.0 (VGA compatible controller, driver amdgpu) belongs to the host's GPU");
 	assert_null(strstr(why.p, "add 0000:04:00.0"));
 	free(why.p);
 	machine_free(&m);
@@ -266,8 +267,8 @@ static void no_plan_leaves_the_host_without_a_gpu(void **state)
 	assert_true(p.refused);
 	assert_int_equal(p.n, 0);
 	assert_int_equal(find_check(&p, "host-gpu")->status, CHECK_FAIL);
-	plan_for("trx40-k420-2xa6000", "[vm]\ndevices = 42:00.0 42:00.1\n[host]\ngpu = 41:00.0\n", MODE_VM, &p, s,
-		 sizeof(s));
+	plan_for("trx40-k420-2xa6000", "[vm]\ndevices = 42:00.0 42:00.1\n[host]\ngpu = 41:00.0\n", MODE_VM,
+		 &p, s, sizeof(s));
 	assert_false(p.refused);
 	/* an APU alone: nothing is planned, least of all its PSP or USB */
 	plan_for("b550itx-cezanne", NULL, MODE_VM, &p, s, sizeof(s));
@@ -289,16 +290,16 @@ static void vfio_ids_on_the_command_line_refuse_vm(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(seed_to_vm),
-		cmocka_unit_test(the_way_back_is_checked_before_leaving),
-		cmocka_unit_test(bridge_dance_comes_first),
-		cmocka_unit_test(back_to_host),
-		cmocka_unit_test(repeated_switch_is_a_no_op),
-		cmocka_unit_test(refusals_say_why),
-		cmocka_unit_test(reasons_are_whole_and_advise_what_the_config_takes),
-		cmocka_unit_test(check_texts_are_never_cut),
-		cmocka_unit_test(no_plan_leaves_the_host_without_a_gpu),
-		cmocka_unit_test(vfio_ids_on_the_command_line_refuse_vm),
+	    cmocka_unit_test(seed_to_vm),
+	    cmocka_unit_test(the_way_back_is_checked_before_leaving),
+	    cmocka_unit_test(bridge_dance_comes_first),
+	    cmocka_unit_test(back_to_host),
+	    cmocka_unit_test(repeated_switch_is_a_no_op),
+	    cmocka_unit_test(refusals_say_why),
+	    cmocka_unit_test(reasons_are_whole_and_advise_what_the_config_takes),
+	    cmocka_unit_test(check_texts_are_never_cut),
+	    cmocka_unit_test(no_plan_leaves_the_host_without_a_gpu),
+	    cmocka_unit_test(vfio_ids_on_the_command_line_refuse_vm),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	plan_free(&p);

@@ -21,8 +21,8 @@ static void finds_this_process_as_holder(void **state)
 	/* a node only this process has open: /dev/null is everybody's */
 	char node[] = "/tmp/ss-holder-XXXXXX";
 	int fd = mkstemp(node);
-	const char *want[] = { node };
-	const char *none[] = { "/dev/no-such-node0" };
+	const char *want[] = {node};
+	const char *none[] = {"/dev/no-such-node0"};
 	assert_true(fd >= 0);
 	assert_int_equal(sysroot_open(&sr, NULL, &e), 0);
 	size_t total;
@@ -40,7 +40,8 @@ static void finds_this_process_as_holder(void **state)
 		assert_int_equal(h[0].pid, getpid());
 		assert_int_equal(h[0].uid, geteuid());
 		assert_string_equal(h[0].node, node);
-		assert_int_equal(holders_scan(&sr, none, 1, h, HOLDERS_MAX, &total, kwait_now_ms() + 10000, &e), 0);
+		assert_int_equal(
+		    holders_scan(&sr, none, 1, h, HOLDERS_MAX, &total, kwait_now_ms() + 10000, &e), 0);
 	}
 	close(fd);
 	unlink(node);
@@ -66,7 +67,7 @@ static void fake_proc(void)
 
 static void holders_beyond_the_table_are_counted_not_dropped(void **state)
 {
-	const char *want[] = { "/dev/nvidia0", "/dev/nvidiactl", "/dev/i2c-3" };
+	const char *want[] = {"/dev/nvidia0", "/dev/nvidiactl", "/dev/i2c-3"};
 	struct holder h[2];
 	struct sysroot sr;
 	struct ss_error e;
@@ -85,7 +86,7 @@ static void holders_beyond_the_table_are_counted_not_dropped(void **state)
 
 static void an_unreadable_process_fails_closed_naming_it(void **state)
 {
-	const char *want[] = { "/dev/nvidia0" };
+	const char *want[] = {"/dev/nvidia0"};
 	struct holder h[HOLDERS_MAX];
 	struct sysroot sr;
 	struct ss_error e;
@@ -96,7 +97,8 @@ static void an_unreadable_process_fails_closed_naming_it(void **state)
 	/* its fd directory is not a directory: not gone, not readable */
 	scratch_mkdir("proc/126");
 	scratch_put("proc/126/fd", "");
-	assert_int_equal(holders_scan(&sr, want, 1, h, HOLDERS_MAX, &total, kwait_now_ms() + 10000, &e), -ENOTDIR);
+	assert_int_equal(holders_scan(&sr, want, 1, h, HOLDERS_MAX, &total, kwait_now_ms() + 10000, &e),
+			 -ENOTDIR);
 	assert_contains(e.msg, "process 126");
 	sysroot_close(&sr);
 	scratch_free();
@@ -104,7 +106,7 @@ static void an_unreadable_process_fails_closed_naming_it(void **state)
 
 static void a_scan_out_of_time_refuses_naming_what_it_did_not_read(void **state)
 {
-	const char *want[] = { "/dev/nvidia0" };
+	const char *want[] = {"/dev/nvidia0"};
 	struct holder h[HOLDERS_MAX];
 	struct sysroot sr;
 	struct ss_error e;
@@ -112,7 +114,8 @@ static void a_scan_out_of_time_refuses_naming_what_it_did_not_read(void **state)
 
 	sysroot_open(&sr, scratch_new("holders"), &e);
 	fake_proc();
-	assert_int_equal(holders_scan(&sr, want, 1, h, HOLDERS_MAX, &total, kwait_now_ms() - 1, &e), -ETIMEDOUT);
+	assert_int_equal(holders_scan(&sr, want, 1, h, HOLDERS_MAX, &total, kwait_now_ms() - 1, &e),
+			 -ETIMEDOUT);
 	assert_contains(e.msg, "ran out of time after 0 processes");
 	assert_contains(e.msg, "more were not read");
 	sysroot_close(&sr);
@@ -122,7 +125,7 @@ static void a_scan_out_of_time_refuses_naming_what_it_did_not_read(void **state)
 static void children_with_deadlines(void **state)
 {
 	struct ss_error e;
-	char *t[] = { "true", NULL }, *f[] = { "false", NULL }, *s[] = { "sleep", "5", NULL };
+	char *t[] = {"true", NULL}, *f[] = {"false", NULL}, *s[] = {"sleep", "5", NULL};
 	assert_int_equal(spawn_wait("/bin/true", t, 5000, &e), 0);
 	assert_int_equal(spawn_wait("/bin/false", f, 5000, &e), 1);
 	long t0 = kwait_now_ms();
@@ -133,8 +136,16 @@ static void children_with_deadlines(void **state)
 	assert_int_equal(spawn_wait("/nonexistent/x", t, 1000, &e), -ENOENT);
 }
 
-static bool yes(void *arg) { (void)arg; return true; }
-static bool no(void *arg) { (void)arg; return false; }
+static bool yes(void *arg)
+{
+	(void)arg;
+	return true;
+}
+static bool no(void *arg)
+{
+	(void)arg;
+	return false;
+}
 
 static void waits_end(void **state)
 {
@@ -150,12 +161,12 @@ static void waits_end(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(finds_this_process_as_holder),
-		cmocka_unit_test(holders_beyond_the_table_are_counted_not_dropped),
-		cmocka_unit_test(an_unreadable_process_fails_closed_naming_it),
-		cmocka_unit_test(a_scan_out_of_time_refuses_naming_what_it_did_not_read),
-		cmocka_unit_test(children_with_deadlines),
-		cmocka_unit_test(waits_end),
+	    cmocka_unit_test(finds_this_process_as_holder),
+	    cmocka_unit_test(holders_beyond_the_table_are_counted_not_dropped),
+	    cmocka_unit_test(an_unreadable_process_fails_closed_naming_it),
+	    cmocka_unit_test(a_scan_out_of_time_refuses_naming_what_it_did_not_read),
+	    cmocka_unit_test(children_with_deadlines),
+	    cmocka_unit_test(waits_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,8 +19,13 @@
 
 static struct seat_login sample(void)
 {
-	struct seat_login s = { .uid = 1101, .time = 1764050000, .pid = 4242, .start = 987654, .mode = MODE_HOST,
-				   .xpid = 4240, .xstart = 987600 };
+	struct seat_login s = {.uid = 1101,
+			       .time = 1764050000,
+			       .pid = 4242,
+			       .start = 987654,
+			       .mode = MODE_HOST,
+			       .xpid = 4240,
+			       .xstart = 987600};
 	snprintf(s.user, sizeof(s.user), "alice");
 	snprintf(s.tty, sizeof(s.tty), ":0.0");
 	snprintf(s.service, sizeof(s.service), "slim");
@@ -80,19 +85,22 @@ static void parse_refuses(void **state)
 	static const struct {
 		const char *text, *msg;
 	} bad[] = {
-		{ "user=alice\n", "seat: incomplete" },
-		{ "user=../x\nuid=1\ntty=:0\nservice=s\ntime=1\npid=2\nstart=1\nmode=host\n", "seat:1: \"../x\" is not a user name" },
-		{ "user=a\nuid=-1\n", "seat:2: bad uid" },
-		{ "user=a\nuid=1\ntty=/dev/tty1\n", "seat:3: \"/dev/tty1\" is not an X display" },
-		{ "user=a\nuid=1\ntty=:0\nservice=a b\n", "seat:4: \"a b\" is not a PAM service name" },
-		{ "user=a\nuid=1\ntty=:0\nservice=s\ntime=x\n", "seat:5: bad time" },
-		{ "user=a\nuid=1\ntty=:0\nservice=s\ntime=1\npid=1\n", "seat:6: bad pid" },
-		{ "user=a\nuid=1\ntty=:0\nservice=s\ntime=1\npid=2\nstart=1\nmode=mixed\n", "seat:8: mode must be host or vm" },
-		{ "user=a\nuid=1\ntty=:0\nservice=s\ntime=1\npid=2\nstart=1\nmode=host\n", "seat: incomplete" },
-		{ "user=a\nuid=1\ntty=:0\nservice=s\ntime=1\npid=2\nstart=1\nmode=host\nxpid=1\n", "seat:9: bad X server pid" },
-		{ "user=a\nuser=b\n", "seat:2: user given twice" },
-		{ "shell=/bin/sh\n", "seat:1: unknown key \"shell\"" },
-		{ "user\n", "seat:1: expected key=value" },
+	    {"user=alice\n", "seat: incomplete"},
+	    {"user=../x\nuid=1\ntty=:0\nservice=s\ntime=1\npid=2\nstart=1\nmode=host\n",
+	     "seat:1: \"../x\" is not a user name"},
+	    {"user=a\nuid=-1\n", "seat:2: bad uid"},
+	    {"user=a\nuid=1\ntty=/dev/tty1\n", "seat:3: \"/dev/tty1\" is not an X display"},
+	    {"user=a\nuid=1\ntty=:0\nservice=a b\n", "seat:4: \"a b\" is not a PAM service name"},
+	    {"user=a\nuid=1\ntty=:0\nservice=s\ntime=x\n", "seat:5: bad time"},
+	    {"user=a\nuid=1\ntty=:0\nservice=s\ntime=1\npid=1\n", "seat:6: bad pid"},
+	    {"user=a\nuid=1\ntty=:0\nservice=s\ntime=1\npid=2\nstart=1\nmode=mixed\n",
+	     "seat:8: mode must be host or vm"},
+	    {"user=a\nuid=1\ntty=:0\nservice=s\ntime=1\npid=2\nstart=1\nmode=host\n", "seat: incomplete"},
+	    {"user=a\nuid=1\ntty=:0\nservice=s\ntime=1\npid=2\nstart=1\nmode=host\nxpid=1\n",
+	     "seat:9: bad X server pid"},
+	    {"user=a\nuser=b\n", "seat:2: user given twice"},
+	    {"shell=/bin/sh\n", "seat:1: unknown key \"shell\""},
+	    {"user\n", "seat:1: expected key=value"},
 	};
 	struct seat_login s;
 	struct ss_error e;
@@ -187,15 +195,19 @@ static void login_keys(void **state)
 	assert_int_equal(config_parse("/etc/session-switch.conf", "", &c, &e), 0);
 	assert_true(c.login_auto);
 	assert_int_equal(c.login_window, 120);
-	assert_int_equal(config_parse("/etc/session-switch.conf", "[login]\nauto = no\nwindow = 30\n", &c, &e), 0);
+	assert_int_equal(
+	    config_parse("/etc/session-switch.conf", "[login]\nauto = no\nwindow = 30\n", &c, &e), 0);
 	assert_false(c.login_auto);
 	assert_int_equal(c.login_window, 30);
-	assert_int_equal(config_parse("/etc/session-switch.conf", "[login]\nauto = maybe\n", &c, &e), -EINVAL);
-	assert_string_equal(e.msg, "/etc/session-switch.conf:2: [login] auto: \"maybe\" is neither yes nor no");
+	assert_int_equal(config_parse("/etc/session-switch.conf", "[login]\nauto = maybe\n", &c, &e),
+			 -EINVAL);
+	assert_string_equal(e.msg,
+			    "/etc/session-switch.conf:2: [login] auto: \"maybe\" is neither yes nor no");
 	assert_int_equal(config_parse("/etc/session-switch.conf", "[login]\nwindow = 0\n", &c, &e), -EINVAL);
 	assert_string_equal(e.msg, "/etc/session-switch.conf:2: [login] window: \"0\" is not a number of "
 				   "seconds from 1 to 600");
-	assert_int_equal(config_parse("/etc/session-switch.conf", "[login]\nautologin = yes\n", &c, &e), -EINVAL);
+	assert_int_equal(config_parse("/etc/session-switch.conf", "[login]\nautologin = yes\n", &c, &e),
+			 -EINVAL);
 	assert_contains(e.msg, ":2: unknown key 'autologin' in [login]");
 }
 
@@ -212,7 +224,8 @@ static void autologin_variant(void **state)
 	assert_contains(out, "one-shot auto-login of alice");
 	/* the session starts only once the guard has found the display
 	 * manager's own X server on the display (rule 22) */
-	assert_contains(out, "login_cmd           " XGUARD_PATH " && exec /bin/bash -login /etc/X11/Xsession %session\n");
+	assert_contains(out, "login_cmd           " XGUARD_PATH
+			     " && exec /bin/bash -login /etc/X11/Xsession %session\n");
 	assert_contains(out, "default_username_x  kept\n");
 	assert_contains(out, "default_user        alice\nauto_login          yes\n");
 	assert_null(strstr(out, "bob"));
@@ -235,7 +248,8 @@ static void select_login_then_plain(void **state)
 	struct ss_error e;
 	char link[64];
 
-	scratch_put("etc/slim.conf.host", "# " SS_MARKER ": host\nxserver_arguments -config xorg.conf.nvidia\n");
+	scratch_put("etc/slim.conf.host",
+		    "# " SS_MARKER ": host\nxserver_arguments -config xorg.conf.nvidia\n");
 	scratch_put("etc/slim.conf.vm", "# " SS_MARKER ": vm\nxserver_arguments -config xorg.conf.intel\n");
 	scratch_link("slim.conf.host", "etc/slim.conf");
 	assert_int_equal(sysroot_open(&sr, tree, &e), 0);
@@ -266,15 +280,15 @@ static void select_login_then_plain(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(names_and_displays),
-		cmocka_unit_test(format_parse_round_trip),
-		cmocka_unit_test(parse_refuses),
-		cmocka_unit_test(save_load_remove),
-		cmocka_unit_test(alive_only_while_the_same_process),
-		cmocka_unit_test(autologin_only_once_in_the_window),
-		cmocka_unit_test(login_keys),
-		cmocka_unit_test(autologin_variant),
-		cmocka_unit_test(select_login_then_plain),
+	    cmocka_unit_test(names_and_displays),
+	    cmocka_unit_test(format_parse_round_trip),
+	    cmocka_unit_test(parse_refuses),
+	    cmocka_unit_test(save_load_remove),
+	    cmocka_unit_test(alive_only_while_the_same_process),
+	    cmocka_unit_test(autologin_only_once_in_the_window),
+	    cmocka_unit_test(login_keys),
+	    cmocka_unit_test(autologin_variant),
+	    cmocka_unit_test(select_login_then_plain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -86,9 +86,9 @@ static void messages_name_the_tree(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(reads_and_trims),
-		cmocka_unit_test(links_stay_inside),
-		cmocka_unit_test(messages_name_the_tree),
+	    cmocka_unit_test(reads_and_trims),
+	    cmocka_unit_test(links_stay_inside),
+	    cmocka_unit_test(messages_name_the_tree),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

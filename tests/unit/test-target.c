@@ -48,30 +48,32 @@ struct bad {
 static void wrong_devices_are_config_errors(void **state)
 {
 	static const struct bad cases[] = {
-		/* the NVMe disk: the attack doc/security.md rule 8 is about */
-		{ "seed", "[vm]\ndevices = 0000:04:00.0\n", "0000:04:00.0", "only display" },
-		{ "seed", "[vm]\ndevices = 0000:00:01.0 0000:01:00.0\n", "0000:00:01.0", "bridge" },
-		{ "seed", "[vm]\ndevices = 0000:07:00.0\n", "0000:07:00.0", "not on this machine" },
-		{ "seed", "[vm]\ndevices = 0000:01:00.1\n", "no display controller", "" },
-		{ "seed", "[vm]\ndevices = 01:00.0 01:00.1\nbridge = 00:1d.0\n", "00:1d.0", "not upstream" },
-		{ "seed", "[vm]\ndevices = 01:00.0 01:00.1\nbridge = 00:02.0\n", "00:02.0", "not a PCI bridge" },
-		/* removing 00:01.0 would also remove the audio function left on the host */
-		{ "seed", "[vm]\ndevices = 01:00.0\nbridge = 00:01.0\n", "0000:01:00.1", "remove that device too" },
-		{ "seed", "[host]\ndrivers = 0000:00:1f.3=snd_hda_intel\n", "0000:00:1f.3", "not among" },
-		{ "seed", "[vm]\ndevices = 01:00.0 01:00.1\n[host]\ndrivers = 0000:04:00.0=nvme\n", "0000:04:00.0", "not among" },
-		/* the chipset's audio is outside any card */
-		{ "seed", "[vm]\ndevices = 01:00.0 01:00.1 00:1f.3\n", "0000:00:1f.3", "not a function of a card" },
-		/* an APU's PSP and USB stay with the host */
-		{ "apu", "[vm]\ndevices = 01:00.0 05:00.2\n", "0000:05:00.2", "an AMD APU has beside its GPU" },
-		{ "b450m-raven-rx580", "[vm]\ndevices = 10:00.0 38:00.3\n", "0000:38:00.3", "PSP, USB" },
-		/* every GPU for the VM: none left for the host */
-		{ "seed", "[vm]\ndevices = 01:00.0 01:00.1 00:02.0\n", "every display controller", "without a GPU" },
-		{ "b550itx-cezanne", "[vm]\ndevices = 05:00.0 05:00.1\n", "every display controller", "" },
-		/* [host] gpu must be a display controller the VM does not get */
-		{ "seed", "[host]\ngpu = 00:1f.3\n", "[host] gpu 0000:00:1f.3", "not a display controller" },
-		{ "seed", "[host]\ngpu = 00:03.0\n", "[host] gpu 0000:00:03.0", "not on this machine" },
-		{ "seed", "[vm]\ndevices = 01:00.0 01:00.1\n[host]\ngpu = 01:00.0\n", "[host] gpu 0000:01:00.0",
-		  "among the functions passed through" },
+	    /* the NVMe disk: the attack doc/security.md rule 8 is about */
+	    {"seed", "[vm]\ndevices = 0000:04:00.0\n", "0000:04:00.0", "only display"},
+	    {"seed", "[vm]\ndevices = 0000:00:01.0 0000:01:00.0\n", "0000:00:01.0", "bridge"},
+	    {"seed", "[vm]\ndevices = 0000:07:00.0\n", "0000:07:00.0", "not on this machine"},
+	    {"seed", "[vm]\ndevices = 0000:01:00.1\n", "no display controller", ""},
+	    {"seed", "[vm]\ndevices = 01:00.0 01:00.1\nbridge = 00:1d.0\n", "00:1d.0", "not upstream"},
+	    {"seed", "[vm]\ndevices = 01:00.0 01:00.1\nbridge = 00:02.0\n", "00:02.0", "not a PCI bridge"},
+	    /* removing 00:01.0 would also remove the audio function left on the host */
+	    {"seed", "[vm]\ndevices = 01:00.0\nbridge = 00:01.0\n", "0000:01:00.1", "remove that device too"},
+	    {"seed", "[host]\ndrivers = 0000:00:1f.3=snd_hda_intel\n", "0000:00:1f.3", "not among"},
+	    {"seed", "[vm]\ndevices = 01:00.0 01:00.1\n[host]\ndrivers = 0000:04:00.0=nvme\n", "0000:04:00.0",
+	     "not among"},
+	    /* the chipset's audio is outside any card */
+	    {"seed", "[vm]\ndevices = 01:00.0 01:00.1 00:1f.3\n", "0000:00:1f.3", "not a function of a card"},
+	    /* an APU's PSP and USB stay with the host */
+	    {"apu", "[vm]\ndevices = 01:00.0 05:00.2\n", "0000:05:00.2", "an AMD APU has beside its GPU"},
+	    {"b450m-raven-rx580", "[vm]\ndevices = 10:00.0 38:00.3\n", "0000:38:00.3", "PSP, USB"},
+	    /* every GPU for the VM: none left for the host */
+	    {"seed", "[vm]\ndevices = 01:00.0 01:00.1 00:02.0\n", "every display controller",
+	     "without a GPU"},
+	    {"b550itx-cezanne", "[vm]\ndevices = 05:00.0 05:00.1\n", "every display controller", ""},
+	    /* [host] gpu must be a display controller the VM does not get */
+	    {"seed", "[host]\ngpu = 00:1f.3\n", "[host] gpu 0000:00:1f.3", "not a display controller"},
+	    {"seed", "[host]\ngpu = 00:03.0\n", "[host] gpu 0000:00:03.0", "not on this machine"},
+	    {"seed", "[vm]\ndevices = 01:00.0 01:00.1\n[host]\ngpu = 01:00.0\n", "[host] gpu 0000:01:00.0",
+	     "among the functions passed through"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct machine m;
@@ -175,7 +177,8 @@ static void navi_functions_and_guest_audio_are_a_cards_own(void **state)
 	fixture_machine(&m, "guest-q35", "[vm]\ndevices = 01:00.0 01:00.1\n", MACHINE_OK, &e);
 	assert_int_equal(m.target.n, 2);
 	machine_free(&m);
-	fixture_machine(&m, "p53-rtx4000", "[vm]\ndevices = 01:00.0 01:00.1 01:00.2 01:00.3\n", MACHINE_OK, &e);
+	fixture_machine(&m, "p53-rtx4000", "[vm]\ndevices = 01:00.0 01:00.1 01:00.2 01:00.3\n", MACHINE_OK,
+			&e);
 	assert_int_equal(m.target.n, 4);
 	machine_free(&m);
 }
@@ -183,14 +186,14 @@ static void navi_functions_and_guest_audio_are_a_cards_own(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(detected_on_seed),
-		cmocka_unit_test(configured_with_bridge_and_drivers),
-		cmocka_unit_test(wrong_devices_are_config_errors),
-		cmocka_unit_test(turing_usb_is_allowed_in_its_slot),
-		cmocka_unit_test(undecidable_detection_is_recorded),
-		cmocka_unit_test(the_hosts_gpu_is_what_remains),
-		cmocka_unit_test(a_3d_controller_is_render_only),
-		cmocka_unit_test(navi_functions_and_guest_audio_are_a_cards_own),
+	    cmocka_unit_test(detected_on_seed),
+	    cmocka_unit_test(configured_with_bridge_and_drivers),
+	    cmocka_unit_test(wrong_devices_are_config_errors),
+	    cmocka_unit_test(turing_usb_is_allowed_in_its_slot),
+	    cmocka_unit_test(undecidable_detection_is_recorded),
+	    cmocka_unit_test(the_hosts_gpu_is_what_remains),
+	    cmocka_unit_test(a_3d_controller_is_render_only),
+	    cmocka_unit_test(navi_functions_and_guest_audio_are_a_cards_own),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,14 +11,14 @@
 #include "slimconf.h"
 #include "xorgconf.h"
 
-static struct pci_addr A(const char *s)
-{
+static struct pci_addr A(const char *s) {
 	struct pci_addr a;
 	assert_true(pci_addr_parse_strict(s, &a));
 	return a;
 }
 
-static void busid_is_decimal(void **state)
+static void
+busid_is_decimal(void **state)
 {
 	char b[40];
 	struct pci_addr a = A("0000:10:00.0");
@@ -53,7 +53,7 @@ static void xorg_template(void **state)
 {
 	struct ss_error e;
 	char *tmpl = slurp("xorg/xorg.conf.in"), *out = NULL;
-	struct xorg_vars v = { "host", "dgpu", "nvidia", A("0000:10:00.0"), "" };
+	struct xorg_vars v = {"host", "dgpu", "nvidia", A("0000:10:00.0"), ""};
 	assert_int_equal(xorgconf_render(tmpl, &v, &out, &e), 0);
 	assert_contains(out, "BusID      \"PCI:16:0:0\"");
 	assert_contains(out, "Driver     \"nvidia\"");
@@ -67,12 +67,11 @@ static void xorg_template(void **state)
 	free(tmpl);
 }
 
-static const char user_conf[] =
-	"# my own comment\n"
-	"default_path        /usr/local/bin:/usr/bin:/bin\n"
-	"xserver_arguments   -nolisten tcp -config old.conf vt07\n"
-	"current_theme       my-theme\n"
-	"login_cmd           exec /bin/bash -login /etc/X11/Xsession %session";
+static const char user_conf[] = "# my own comment\n"
+				"default_path        /usr/local/bin:/usr/bin:/bin\n"
+				"xserver_arguments   -nolisten tcp -config old.conf vt07\n"
+				"current_theme       my-theme\n"
+				"login_cmd           exec /bin/bash -login /etc/X11/Xsession %session";
 
 static void slim_keeps_everything_else(void **state)
 {
@@ -101,13 +100,14 @@ static void slim_login_cmd_forms(void **state)
 	static const struct {
 		const char *in, *out;
 	} ok[] = {
-		{ "login_cmd exec /bin/bash -login /etc/X11/Xsession '%session'\n",
-		  "login_cmd           exec /bin/sh -c 'exec /bin/bash -login /etc/X11/Xsession \"${1:-default}\"' "
-		  "session-switch-login '%session'\n" },
-		{ "login_cmd exec /bin/sh - ~/.xinitrc \"%session\" \n",
-		  "login_cmd           exec /bin/sh -c 'exec /bin/sh - ~/.xinitrc \"${1:-default}\"' "
-		  "session-switch-login '%session'\n" },
-		{ "login_cmd  exec /usr/bin/startx\n", "login_cmd           exec /usr/bin/startx\n" },
+	    {"login_cmd exec /bin/bash -login /etc/X11/Xsession '%session'\n",
+	     "login_cmd           exec /bin/sh -c 'exec /bin/bash -login /etc/X11/Xsession "
+	     "\"${1:-default}\"' "
+	     "session-switch-login '%session'\n"},
+	    {"login_cmd exec /bin/sh - ~/.xinitrc \"%session\" \n",
+	     "login_cmd           exec /bin/sh -c 'exec /bin/sh - ~/.xinitrc \"${1:-default}\"' "
+	     "session-switch-login '%session'\n"},
+	    {"login_cmd  exec /usr/bin/startx\n", "login_cmd           exec /usr/bin/startx\n"},
 	};
 	struct ss_error e;
 	char *out = NULL;
@@ -116,7 +116,8 @@ static void slim_login_cmd_forms(void **state)
 		assert_contains(out, ok[i].out);
 		free(out);
 	}
-	assert_int_equal(slimconf_variant("login_cmd exec 'my xsession' %session\n", "vm", "x", &out, &e), -EINVAL);
+	assert_int_equal(slimconf_variant("login_cmd exec 'my xsession' %session\n", "vm", "x", &out, &e),
+			 -EINVAL);
 	assert_contains(e.msg, "slim.conf: login_cmd has a single quote");
 	assert_int_equal(slimconf_variant("login_cmd x %session %session\n", "vm", "x", &out, &e), -EINVAL);
 	assert_contains(e.msg, "names %session twice");
@@ -134,11 +135,11 @@ static void slim_without_arguments_gets_them(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(busid_is_decimal),
-		cmocka_unit_test(xorg_template),
-		cmocka_unit_test(slim_keeps_everything_else),
-		cmocka_unit_test(slim_login_cmd_forms),
-		cmocka_unit_test(slim_without_arguments_gets_them),
+	    cmocka_unit_test(busid_is_decimal),
+	    cmocka_unit_test(xorg_template),
+	    cmocka_unit_test(slim_keeps_everything_else),
+	    cmocka_unit_test(slim_login_cmd_forms),
+	    cmocka_unit_test(slim_without_arguments_gets_them),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

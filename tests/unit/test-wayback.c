@@ -50,8 +50,8 @@ static void with(struct wayback *w, const char *cmdline, const char *file, const
 
 static void ids_entries_match_as_vfio_pci_reads_them(void **state)
 {
-	struct pci_dev d = { .vendor = 0x10de, .device = 0x1d01, .subvendor = 0x1462, .subdevice = 0x8c98,
-			     .class = 0x030000 };
+	struct pci_dev d = {
+	    .vendor = 0x10de, .device = 0x1d01, .subvendor = 0x1462, .subdevice = 0x8c98, .class = 0x030000};
 	(void)state;
 	assert_true(wayback_id_matches("10de:1d01", &d));
 	assert_true(wayback_id_matches("10DE:1D01", &d));
@@ -72,15 +72,15 @@ static void ids_entries_match_as_vfio_pci_reads_them(void **state)
 static void every_spelling_of_the_ids_parameter_is_found(void **state)
 {
 	static const char *const lines[] = {
-		"quiet vfio-pci.ids=10de:1b80,10de:10f0",
-		"quiet vfio_pci.ids=10de:1b80",
-		"quiet pci-stub.ids=10de:10f0",
-		"quiet pci_stub.ids=10de:1b80,10de:10f0",
-		/* the kernel keeps the last one */
-		"vfio-pci.ids=10de:1b80 vfio-pci.ids=1002:67df",
-		NULL,
+	    "quiet vfio-pci.ids=10de:1b80,10de:10f0",
+	    "quiet vfio_pci.ids=10de:1b80",
+	    "quiet pci-stub.ids=10de:10f0",
+	    "quiet pci_stub.ids=10de:1b80,10de:10f0",
+	    /* the kernel keeps the last one */
+	    "vfio-pci.ids=10de:1b80 vfio-pci.ids=1002:67df",
+	    NULL,
 	};
-	static const bool conflict[] = { true, true, true, true, false };
+	static const bool conflict[] = {true, true, true, true, false};
 	struct machine m;
 	(void)state;
 	load(&m, "seed", NULL);
@@ -108,12 +108,12 @@ static void every_spelling_of_the_ids_parameter_is_found(void **state)
 static void a_misspelt_or_foreign_parameter_is_no_conflict(void **state)
 {
 	static const char *const lines[] = {
-		"vifo-pci.ids=10de:1b80",        /* the TRX40 owner's typo: the kernel ignores it */
-		"xvfio-pci.ids=10de:1b80",
-		"vfio-pci.ids_x=10de:1b80",
-		"vfio-pci.disable_vga=1 10de:1b80",
-		"vfio-pci.ids=8086:1901",        /* a bridge's ID names nothing the VM gets */
-		NULL,
+	    "vifo-pci.ids=10de:1b80", /* the TRX40 owner's typo: the kernel ignores it */
+	    "xvfio-pci.ids=10de:1b80",
+	    "vfio-pci.ids_x=10de:1b80",
+	    "vfio-pci.disable_vga=1 10de:1b80",
+	    "vfio-pci.ids=8086:1901", /* a bridge's ID names nothing the VM gets */
+	    NULL,
 	};
 	struct machine m;
 	(void)state;
@@ -167,10 +167,10 @@ static void ids_that_claim_the_hosts_gpu_always_fail(void **state)
 static void modprobe_options_name_their_file_and_line(void **state)
 {
 	static const char *const lines[] = {
-		"softdep nvidia pre: vfio-pci",
-		"options vfio_pci disable_vga=1 ids=10de:10f0",
-		"options snd_hda_intel ids=10de:10f0",
-		NULL,
+	    "softdep nvidia pre: vfio-pci",
+	    "options vfio_pci disable_vga=1 ids=10de:10f0",
+	    "options snd_hda_intel ids=10de:10f0",
+	    NULL,
 	};
 	struct machine m;
 	struct wayback w;
@@ -181,7 +181,8 @@ static void modprobe_options_name_their_file_and_line(void **state)
 	assert_int_equal(nchecks, 1);
 	assert_string_equal(checks[0].name, "modprobe-ids");
 	assert_int_equal(checks[0].status, CHECK_FAIL);
-	assert_contains(checks[0].detail, "/etc/modprobe.d/vfio.conf:2: options vfio_pci disable_vga=1 ids=10de:10f0 "
+	assert_contains(checks[0].detail,
+			"/etc/modprobe.d/vfio.conf:2: options vfio_pci disable_vga=1 ids=10de:10f0 "
 			"names 0000:01:00.1 [10de:10f0]");
 	assert_contains(checks[0].fix, "delete ids=10de:10f0 from /etc/modprobe.d/vfio.conf:2");
 	assert_contains(checks[0].fix, "initramfs");
@@ -192,16 +193,17 @@ static void modprobe_options_name_their_file_and_line(void **state)
 static void a_blacklist_warns_and_a_disabling_install_fails(void **state)
 {
 	static const char *const lines[] = {
-		"blacklist nouveau",
-		"blacklist nvidia",
-		"install nvidia /bin/false",
-		"install snd-hda-intel /sbin/modprobe --ignore-install snd_hda_intel",
-		NULL,
+	    "blacklist nouveau",
+	    "blacklist nvidia",
+	    "install nvidia /bin/false",
+	    "install snd-hda-intel /sbin/modprobe --ignore-install snd_hda_intel",
+	    NULL,
 	};
 	struct machine m;
 	struct wayback w;
 	(void)state;
-	with(&w, "modprobe.blacklist=nvidia module_blacklist=snd_hda_intel", "/etc/modprobe.d/gpu.conf", lines);
+	with(&w, "modprobe.blacklist=nvidia module_blacklist=snd_hda_intel", "/etc/modprobe.d/gpu.conf",
+	     lines);
 	load(&m, "seed", NULL);
 	run(&m, &w, WAYBACK_DOCTOR);
 	size_t warns = 0, fails = 0;
@@ -216,8 +218,9 @@ static void a_blacklist_warns_and_a_disabling_install_fails(void **state)
 	assert_int_equal(fails, 2);
 	bool file_line = false, noop = false, kernel_refuses = false;
 	for (size_t i = 0; i < nchecks; i++) {
-		file_line |= strstr(checks[i].detail, "/etc/modprobe.d/gpu.conf:2: \"blacklist nvidia\"") != NULL &&
-			     checks[i].status == CHECK_WARN;
+		file_line |=
+		    strstr(checks[i].detail, "/etc/modprobe.d/gpu.conf:2: \"blacklist nvidia\"") != NULL &&
+		    checks[i].status == CHECK_WARN;
 		noop |= strstr(checks[i].detail, "gpu.conf:3: \"install nvidia /bin/false\"") != NULL;
 		kernel_refuses |= strstr(checks[i].detail, "module_blacklist=snd_hda_intel") != NULL;
 	}
@@ -240,7 +243,8 @@ static void a_host_driver_without_a_module_fails(void **state)
 	const struct check *c = named("host-module");
 	assert_non_null(c);
 	assert_int_equal(c->status, CHECK_FAIL);
-	assert_contains(c->detail, "the host driver nvidia of 0000:01:00.0 is neither loaded, built in, nor in "
+	assert_contains(c->detail,
+			"the host driver nvidia of 0000:01:00.0 is neither loaded, built in, nor in "
 			"/lib/modules/6.2.6-arch1-1");
 	/* one check only: nvidia-gpu comes from i2c-nvidia-gpu.ko, which is there */
 	size_t n = 0;
@@ -257,18 +261,22 @@ static void kernel_finds_a_drivers_module_by_its_name_or_suffix(void **state)
 	char mod[64];
 	(void)state;
 	load(&m, "i7700-rtx2060-ids", NULL);
-	assert_int_equal(kernel_driver_module(&m.root, &m.kernel, "nouveau", mod, sizeof(mod)), KMOD_LOADABLE);
+	assert_int_equal(kernel_driver_module(&m.root, &m.kernel, "nouveau", mod, sizeof(mod)),
+			 KMOD_LOADABLE);
 	assert_string_equal(mod, "nouveau");
-	assert_int_equal(kernel_driver_module(&m.root, &m.kernel, "nvidia-gpu", mod, sizeof(mod)), KMOD_LOADABLE);
+	assert_int_equal(kernel_driver_module(&m.root, &m.kernel, "nvidia-gpu", mod, sizeof(mod)),
+			 KMOD_LOADABLE);
 	assert_string_equal(mod, "i2c-nvidia-gpu");
-	assert_int_equal(kernel_driver_module(&m.root, &m.kernel, "snd_hda_intel", mod, sizeof(mod)), KMOD_LOADABLE);
+	assert_int_equal(kernel_driver_module(&m.root, &m.kernel, "snd_hda_intel", mod, sizeof(mod)),
+			 KMOD_LOADABLE);
 	assert_string_equal(mod, "snd-hda-intel");
 	assert_int_equal(kernel_driver_module(&m.root, &m.kernel, "nvidia", mod, sizeof(mod)), KMOD_MISSING);
 	/* a name that only ends a module's name without a separator is not it */
 	assert_int_equal(kernel_driver_module(&m.root, &m.kernel, "veau", mod, sizeof(mod)), KMOD_MISSING);
 	machine_free(&m);
 	load(&m, "xps9570-optimus", NULL);
-	assert_int_equal(kernel_driver_module(&m.root, &m.kernel, "vfio-pci", mod, sizeof(mod)), KMOD_BUILTIN);
+	assert_int_equal(kernel_driver_module(&m.root, &m.kernel, "vfio-pci", mod, sizeof(mod)),
+			 KMOD_BUILTIN);
 	machine_free(&m);
 }
 
@@ -309,16 +317,16 @@ static void modprobe_d_is_read_as_modprobe_reads_it(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(ids_entries_match_as_vfio_pci_reads_them),
-		cmocka_unit_test(every_spelling_of_the_ids_parameter_is_found),
-		cmocka_unit_test(a_misspelt_or_foreign_parameter_is_no_conflict),
-		cmocka_unit_test(the_way_back_warns_with_a_host_driver_and_fails_without),
-		cmocka_unit_test(ids_that_claim_the_hosts_gpu_always_fail),
-		cmocka_unit_test(modprobe_options_name_their_file_and_line),
-		cmocka_unit_test(a_blacklist_warns_and_a_disabling_install_fails),
-		cmocka_unit_test(a_host_driver_without_a_module_fails),
-		cmocka_unit_test(kernel_finds_a_drivers_module_by_its_name_or_suffix),
-		cmocka_unit_test(modprobe_d_is_read_as_modprobe_reads_it),
+	    cmocka_unit_test(ids_entries_match_as_vfio_pci_reads_them),
+	    cmocka_unit_test(every_spelling_of_the_ids_parameter_is_found),
+	    cmocka_unit_test(a_misspelt_or_foreign_parameter_is_no_conflict),
+	    cmocka_unit_test(the_way_back_warns_with_a_host_driver_and_fails_without),
+	    cmocka_unit_test(ids_that_claim_the_hosts_gpu_always_fail),
+	    cmocka_unit_test(modprobe_options_name_their_file_and_line),
+	    cmocka_unit_test(a_blacklist_warns_and_a_disabling_install_fails),
+	    cmocka_unit_test(a_host_driver_without_a_module_fails),
+	    cmocka_unit_test(kernel_finds_a_drivers_module_by_its_name_or_suffix),
+	    cmocka_unit_test(modprobe_d_is_read_as_modprobe_reads_it),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	check_free(checks, nchecks);
