@@ -399,11 +399,12 @@ int holders_check(const struct machine *m, const struct holders_opts *o, struct 
 	if (r == 0 && total > shown + spared && used + 40 < sizeof(list))
 		snprintf(list + used, sizeof(list) - used, "%s%zu more open file(s) of the card",
 			 shown ? "; and " : "", total - shown - spared);
+	if (held[0] && !list[0])
+		held[strlen(held) - 2] = '\0'; /* its "; " joins it to the list */
 	if (r == 0 && (list[0] || held[0]))
-		r = ss_fail(e, -EBUSY,
-			    "the devices are in use: %s%s%s Close those programs (session-switch never "
-			    "kills them) and try again",
-			    held, list, list[0] ? "." : "");
+		r = ss_fail(e, -EBUSY, "the devices are in use: %s%s. %s", held, list,
+			    list[0] ? "Close those programs (session-switch never kills them) and try again"
+				    : "Nothing was changed");
 	free(ns);
 	return r;
 }

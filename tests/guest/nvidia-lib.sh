@@ -21,7 +21,11 @@ nv_bind() {
 	[ "$(driver_of $GPU)" = none ] || echo $GPU >/sys/bus/pci/devices/$GPU/driver/unbind
 	echo $GPU >/sys/bus/pci/drivers_probe
 	echo >/sys/bus/pci/devices/$GPU/driver_override
-	modprobe nvidia_drm && modprobe nvidia_uvm
+	# each by name, in the stack's order: once (nvidia-unload, after the
+	# iGPU was lent to the stand-in) modprobe nvidia_drm alone failed
+	# with "Unknown symbol" instead of loading nvidia_modeset first
+	modprobe nvidia_modeset && modprobe nvidia_uvm && modprobe nvidia_drm ||
+		fail "loading the stand-in stack (dmesg: $(dmesg | grep -i nvidia | tail -3 | tr '\n' ' '))"
 	assert_eq "the dGPU on the stand-in nvidia" nvidia "$(driver_of $GPU)"
 }
 # nv_conf [EXTRA-HOST-LINES]: the configuration of these scenarios
