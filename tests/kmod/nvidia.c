@@ -138,6 +138,10 @@ static int nv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (nv_card)
 		return -EBUSY;
 	nv_card = pdev;
+	/* misc_deregister() leaves the minor it was given in the struct; a
+	 * second registration would claim it as a static minor that the
+	 * dynamic allocator still hands out (to nvidia_modeset: -EEXIST) */
+	nv_gpu0.minor = MISC_DYNAMIC_MINOR;
 	r = misc_register(&nv_gpu0);
 	if (r)
 		goto fail;
