@@ -86,6 +86,22 @@ static bool boot_vga_in_target(const struct machine *m)
 	return false;
 }
 
+/* fbcon draws on its primary framebuffer, the boot VGA device's, unless
+ * the command line maps consoles elsewhere (fbcon=map:); a framebuffer on
+ * a card that is not the boot VGA carries no console, and its driver
+ * takes it away by itself.  Unbinding fbcon there would gain nothing and
+ * cost the host its text console: after an unbind, the kernel binds fbcon
+ * again only when its primary framebuffer registers anew (seen in the
+ * reference guest: writing 1 to the vtcon's bind then changes nothing). */
+static bool fbcon_mapped_by_cmdline(const struct machine *m)
+{
+	char cmdline[4096];
+
+	if (sysroot_read(&m->root, "/proc/cmdline", cmdline, sizeof(cmdline)) < 0)
+		return false;
+	return strstr(cmdline, "fbcon=map:") != NULL;
+}
+
 void console_detect(const struct machine *m, struct console_found *out)
 {
 	static const char *const classes[] = {"/sys/class/graphics", "/sys/class/drm"};
@@ -106,7 +122,7 @@ void console_detect(const struct machine *m, struct console_found *out)
 			if (sysroot_readlink(&m->root, path, link, sizeof(link)) < 0)
 				continue;
 			if (c == 0 && below_target(m, link))
-				card_fb = true;
+				card_fb = boot || fbcon_mapped_by_cmdline(m);
 			else if (boot)
 				firmware_fb(m, link, out);
 		}

@@ -41,20 +41,54 @@ static void vtcons(const char *fbcon_bind)
 	scratch_link("../../devices/virtual/graphics/fbcon", "sys/class/graphics/fbcon");
 }
 
+static void card_framebuffers(void)
+{
+	scratch_link("../../devices/pci0000:00/0000:00:1c.0/0000:01:00.0/virtio1/graphics/fb1",
+		     "sys/class/graphics/fb1");
+	scratch_link("../../devices/pci0000:00/0000:00:02.0/graphics/fb0", "sys/class/graphics/fb0");
+}
+
+/* fbcon draws on the boot VGA's framebuffer, or where fbcon=map: puts it */
 static void fbcon_on_the_cards_framebuffer_is_found(void **state)
+{
+	struct console_found cf;
+	struct machine m;
+
+	machine_of(&m, 1);
+	vtcons("1\n");
+	card_framebuffers();
+	console_detect(&m, &cf);
+	assert_int_equal(cf.nvt, 1);
+	assert_string_equal(cf.vt[0], "vtcon1");
+	assert_int_equal(cf.nfw, 0);
+	sysroot_close(&m.root);
+	scratch_free();
+
+	machine_of(&m, 0);
+	vtcons("1\n");
+	card_framebuffers();
+	scratch_mkdir_p("proc");
+	scratch_put("proc/cmdline", "root=/dev/sda1 fbcon=map:1 quiet\n");
+	console_detect(&m, &cf);
+	assert_int_equal(cf.nvt, 1);
+	sysroot_close(&m.root);
+	scratch_free();
+}
+
+/* a framebuffer on a card that is not the boot VGA carries no console:
+ * unbinding fbcon would only cost the host its text console */
+static void a_card_that_is_not_the_boot_vga_is_left_alone(void **state)
 {
 	struct console_found cf;
 	struct machine m;
 
 	machine_of(&m, 0);
 	vtcons("1\n");
-	scratch_link("../../devices/pci0000:00/0000:00:1c.0/0000:01:00.0/virtio1/graphics/fb1",
-		     "sys/class/graphics/fb1");
-	scratch_link("../../devices/pci0000:00/0000:00:02.0/graphics/fb0", "sys/class/graphics/fb0");
+	card_framebuffers();
+	scratch_mkdir_p("proc");
+	scratch_put("proc/cmdline", "root=/dev/sda1 quiet\n");
 	console_detect(&m, &cf);
-	assert_int_equal(cf.nvt, 1);
-	assert_string_equal(cf.vt[0], "vtcon1");
-	assert_int_equal(cf.nfw, 0);
+	assert_int_equal(cf.nvt + cf.nfw, 0);
 	sysroot_close(&m.root);
 	scratch_free();
 }
@@ -64,7 +98,7 @@ static void nothing_when_the_card_has_no_framebuffer_or_fbcon_is_unbound(void **
 	struct console_found cf;
 	struct machine m;
 
-	machine_of(&m, 0);
+	machine_of(&m, 1);
 	vtcons("1\n");
 	scratch_link("../../devices/pci0000:00/0000:00:02.0/graphics/fb0", "sys/class/graphics/fb0");
 	console_detect(&m, &cf);
@@ -125,6 +159,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(fbcon_on_the_cards_framebuffer_is_found),
+	    cmocka_unit_test(a_card_that_is_not_the_boot_vga_is_left_alone),
 	    cmocka_unit_test(nothing_when_the_card_has_no_framebuffer_or_fbcon_is_unbound),
 	    cmocka_unit_test(the_boot_vgas_firmware_framebuffer_is_found_with_its_driver),
 	    cmocka_unit_test(names_are_checked_before_they_become_paths),
