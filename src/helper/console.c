@@ -13,7 +13,11 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
+
+#include <linux/fb.h>
 
 #include "console.h"
 #include "pciop.h"
@@ -167,17 +171,84 @@ static int write_below(const struct sysroot *sr, const char *dir, const char *re
 	return 0;
 }
 
+/* The framebuffer fbcon should take: the boot VGA's (its primary), else
+ * the first one registered.  -1 when there is none. */
+static int takeover_fb(const struct sysroot *sr)
+{
+	int best = -1;
+	bool best_boot = false;
+	struct dirent *de;
+	DIR *dp;
+
+	if (sysroot_opendir(sr, "/sys/class/graphics", &dp) < 0)
+		return -1;
+	while ((de = readdir(dp))) {
+		char path[96], boot[8], *end;
+		long n;
+
+		if (strncmp(de->d_name, "fb", 2) != 0 || !isdigit((unsigned char)de->d_name[2]))
+			continue;
+		n = strtol(de->d_name + 2, &end, 10);
+		if (*end || n >= 32)
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/graphics/fb%ld/device/boot_vga", n);
+		bool is_boot = sysroot_read(sr, path, boot, sizeof(boot)) >= 0 && strcmp(boot, "1") == 0;
+		if (best < 0 || (is_boot && !best_boot) || (is_boot == best_boot && n < best)) {
+			best = (int)n;
+			best_boot = is_boot;
+		}
+	}
+	closedir(dp);
+	return best;
+}
+
+/* Once unbound, fbcon binds again by itself only when its primary
+ * framebuffer registers anew (the card's driver coming back); where that
+ * framebuffer never went away (a rollback before the card moved), writing
+ * 1 to the vtcon's bind changes nothing (seen in the reference guest).
+ * Mapping a console to a framebuffer, as con2fbmap(1) does, makes fbcon
+ * take the consoles over again. */
+static int fbcon_take_over(const struct sysroot *sr, const char *vtcon, struct ss_error *e)
+{
+	int n = takeover_fb(sr), fd, r = 0;
+	char dev[24];
+
+	if (n < 0)
+		return ss_fail(e, -ENODEV, "%s stayed unbound: no framebuffer is registered for it to take",
+			       vtcon);
+	snprintf(dev, sizeof(dev), "/dev/fb%d", n);
+	fd = sysroot_openat(sr, dev, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return ss_fail(e, fd, "%s stayed unbound, and %s: %s", vtcon, dev, strerror(-fd));
+	struct fb_con2fbmap map = {.console = 1, .framebuffer = (unsigned)n};
+	if (ioctl(fd, FBIOPUT_CON2FBMAP, &map) < 0)
+		r = ss_fail(e, -errno, "%s stayed unbound, and mapping console 1 to %s failed: %s", vtcon,
+			    dev, strerror(errno));
+	close(fd);
+	return r;
+}
+
 int console_vt(const struct sysroot *sr, const char *vtcon, bool bind, int timeout_ms, struct ss_error *e)
 {
-	char rel[32], now[8];
+	char rel[32], path[48], now[8];
+	int r;
 
 	if (!vt_name_ok(vtcon))
 		return ss_fail(e, -EINVAL, "\"%s\" is not a virtual console", vtcon);
-	snprintf(rel, sizeof(rel), "/sys/class/vtconsole/%s/bind", vtcon);
-	if (sysroot_read(sr, rel, now, sizeof(now)) >= 0 && strcmp(now, bind ? "1" : "0") == 0)
+	snprintf(path, sizeof(path), "/sys/class/vtconsole/%s/bind", vtcon);
+	if (sysroot_read(sr, path, now, sizeof(now)) >= 0 && strcmp(now, bind ? "1" : "0") == 0)
 		return 0;
 	snprintf(rel, sizeof(rel), "%s/bind", vtcon);
-	return write_below(sr, "/sys/class/vtconsole", rel, bind ? "1\n" : "0\n", timeout_ms, e);
+	r = write_below(sr, "/sys/class/vtconsole", rel, bind ? "1\n" : "0\n", timeout_ms, e);
+	if (r == 0 && bind && sysroot_read(sr, path, now, sizeof(now)) >= 0 && strcmp(now, "0") == 0)
+		r = fbcon_take_over(sr, vtcon, e);
+	if (r == 0 && sysroot_read(sr, path, now, sizeof(now)) >= 0 && strcmp(now, bind ? "1" : "0") != 0)
+		r = ss_fail(
+		    e, -EIO,
+		    bind ? "%s did not bind again: the kernel kept the text console off its framebuffer"
+			 : "%s stayed bound: the kernel has no other console to give the screens to",
+		    vtcon);
+	return r;
 }
 
 int console_fw(const struct sysroot *sr, const char *dev_driver, bool bind, int timeout_ms,
