@@ -50,7 +50,8 @@ int service_run(enum dm_kind kind, const char *name, bool start, int timeout_ms,
 	}
 	r = spawn_wait(path, argv, timeout_ms, e);
 	if (r > 0)
-		r = ss_fail(e, -EIO, "%s %s %s failed (exit %d)", path, argv[1],
+		r = ss_fail(e, -EIO, "%s %s%s%s failed (exit %d)", path, argv[1],
+			    kind == DM_SYSTEMD || kind == DM_RUNIT ? " " : "",
 			    kind == DM_SYSTEMD || kind == DM_RUNIT ? name : "", r);
 	return r;
 }

@@ -1,7 +1,7 @@
 /* Stopping and starting a service through its init system: systemd,
  * OpenRC, runit, or a root-owned command (doc/design.md step 4).  The
- * kinds are those of [display] manager; display.c's dm_run is the same
- * layer for the display manager and is to call this one. */
+ * kinds are those of [display] manager, and display.c's dm_run starts and
+ * stops the display manager through this same function. */
 #ifndef SS_SERVICE_H
 #define SS_SERVICE_H
 
