@@ -42,6 +42,22 @@ static bool path_ok(const char *p, const char *const *below)
 	return ok;
 }
 
+/* A word of a command: its first an absolute path, the others options and
+ * values; plain characters only (no blank, quote or shell character: the
+ * words become an argv as they are, never through a shell), %a the card's
+ * address. */
+static bool command_word_ok(const char *w, bool first)
+{
+	bool ok = *w && strlen(w) < DRVDATA_PATH && (!first || (w[0] == '/' && !strstr(w, "..")));
+	for (; ok && *w; w++) {
+		if (*w == '%')
+			ok = !first && w[1] == 'a', w++;
+		else
+			ok = isalnum((unsigned char)*w) || strchr("/_-.:=", *w);
+	}
+	return ok;
+}
+
 static bool word_ok(const char *w)
 {
 	bool ok = *w && strlen(w) < 64;
@@ -60,12 +76,19 @@ static int set_list(char *v, char *arr, size_t width, size_t *n, int kind, const
 
 	*n = 0;
 	for (w = strtok_r(v, " \t,", &save); w && r == 0; w = strtok_r(NULL, " \t,", &save)) {
-		bool ok = kind == 0 ? config_module_name_valid(w) : kind == 1 ? word_ok(w) : path_ok(w, dev);
+		bool ok = kind == 0   ? config_module_name_valid(w)
+			  : kind == 1 ? word_ok(w)
+			  : kind == 2 ? path_ok(w, dev)
+				      : command_word_ok(w, *n == 0);
 		if (!ok)
 			r = ss_fail(e, -EINVAL, "%s:%d: %s: \"%s\" is not %s", name, line, key, w,
 				    kind == 0	? "a module name (letters, digits and '_')"
 				    : kind == 1 ? "a service name"
-						: "a path below /dev/ (%m: the card's minor)");
+				    : kind == 2 ? "a path below /dev/ (%m: the card's minor)"
+				    : *n == 0
+					? "a program's absolute path"
+					: "a plain argument (letters, digits, /_-.:= and %a: the card's "
+					  "address)");
 		else if (*n == DRVDATA_MAX)
 			r = ss_fail(e, -EINVAL, "%s:%d: %s: more than %d entries", name, line, key,
 				    DRVDATA_MAX);
@@ -97,6 +120,11 @@ int drvdata_parse(const char *text, const char *name, struct drvdata *d, struct 
 		else if (strcmp(key, "shared") == 0)
 			r = set_list(val, d->shared[0], DRVDATA_PATH, &d->nshared, 2, name, kv.lineno, key,
 				     e);
+		else if (strcmp(key, "persistence_off") == 0)
+			r = set_list(val, d->pm_off[0], DRVDATA_PATH, &d->npm_off, 3, name, kv.lineno, key,
+				     e);
+		else if (strcmp(key, "persistence_on") == 0)
+			r = set_list(val, d->pm_on[0], DRVDATA_PATH, &d->npm_on, 3, name, kv.lineno, key, e);
 		else if (strcmp(key, "minor") == 0 || strcmp(key, "persistence") == 0) {
 			char *dst = key[0] == 'm' ? d->minor : d->persistence;
 			if (val[0] && !path_ok(val, sysproc))
@@ -109,7 +137,7 @@ int drvdata_parse(const char *text, const char *name, struct drvdata *d, struct 
 		} else
 			r = ss_fail(e, -EINVAL,
 				    "%s:%d: unknown key \"%s\"; known: modules, services, nodes, "
-				    "shared, minor, persistence",
+				    "shared, minor, persistence, persistence_off, persistence_on",
 				    name, kv.lineno, key);
 		if (r < 0)
 			break;

@@ -39,7 +39,14 @@ struct drvdata {
 	size_t nshared;
 	char minor[DRVDATA_PATH];	/* file with the minor; %a is the address */
 	char persistence[DRVDATA_PATH]; /* file saying the count is held with no file */
-	char from[2 * PATH_MAX];	/* the files read, for messages */
+	/* The commands that turn legacy persistence mode off and on again
+	 * (nvidia-smi -i %a -pm 0 | 1): an argv, word by word as the file
+	 * lists it; [0] an absolute path, %a the card's address. */
+	char pm_off[DRVDATA_MAX][DRVDATA_PATH];
+	size_t npm_off;
+	char pm_on[DRVDATA_MAX][DRVDATA_PATH];
+	size_t npm_on;
+	char from[2 * PATH_MAX]; /* the files read, for messages */
 };
 
 /* Apply the keys of one file's text on top of d; `name` names it in

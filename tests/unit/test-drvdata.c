@@ -38,6 +38,12 @@ static void the_shipped_nvidia_file_parses(void **state)
 	assert_string_equal(d.nodes[0], "/dev/nvidia%m");
 	assert_int_equal(d.nshared, 4);
 	assert_string_equal(d.persistence, "");
+	assert_int_equal(d.npm_off, 5);
+	assert_string_equal(d.pm_off[0], "/usr/bin/nvidia-smi");
+	assert_string_equal(d.pm_off[2], "%a");
+	assert_string_equal(d.pm_off[4], "0");
+	assert_int_equal(d.npm_on, 5);
+	assert_string_equal(d.pm_on[4], "1");
 	free(text);
 }
 
@@ -52,6 +58,13 @@ static void bad_lines_are_named(void **state)
 	    {"nodes = /dev/nvidia%s\n", "not a path below /dev/"},
 	    {"minor = /etc/x\n", "not a path below /sys/ or /proc/"},
 	    {"colour = red\n", "unknown key \"colour\""},
+	    {"persistence_off = nvidia-smi -pm 0\n", "\"nvidia-smi\" is not a program's absolute path"},
+	    {"persistence_off = /usr/%a/smi\n", "is not a program's absolute path"},
+	    {"persistence_off = /usr/../tmp/smi\n", "is not a program's absolute path"},
+	    {"persistence_on = /usr/bin/nvidia-smi -pm 1;reboot\n", "\"1;reboot\" is not a plain argument"},
+	    {"persistence_on = /usr/bin/nvidia-smi $(id)\n", "\"$(id)\" is not a plain argument"},
+	    {"persistence_on = /usr/bin/nvidia-smi -i %m\n", "\"%m\" is not a plain argument"},
+	    {"persistence_on = /bin/x 1 2 3 4 5 6 7 8\n", "persistence_on: more than 8 entries"},
 	    {"\nmodules\n", "d:2: expected key=value"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
