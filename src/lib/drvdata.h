@@ -46,7 +46,24 @@ struct drvdata {
 	size_t npm_off;
 	char pm_on[DRVDATA_MAX][DRVDATA_PATH];
 	size_t npm_on;
+	/* Where the loaded module says its version (the first that does),
+	 * and where the user-space driver's files end in theirs
+	 * (DIR/libnvidia-glcore.so.*): the way back needs the two equal. */
+	char version[DRVDATA_MAX][DRVDATA_PATH];
+	size_t nversion;
+	char userspace[DRVDATA_MAX][DRVDATA_PATH];
+	size_t nuserspace;
 	char from[2 * PATH_MAX]; /* the files read, for messages */
+};
+
+#define DRVDATA_VERSION 32
+
+struct drvdata_versions {
+	char kernel[DRVDATA_VERSION]; /* "535.154.05", "" unknown */
+	char kernel_from[DRVDATA_PATH];
+	char user[DRVDATA_VERSION]; /* the one equal to kernel if any, else the first found */
+	char user_from[DRVDATA_PATH + 256];
+	bool match; /* both known and equal */
 };
 
 /* Apply the keys of one file's text on top of d; `name` names it in
@@ -69,5 +86,9 @@ void drvdata_card_minor(const struct sysroot *sr, const struct drvdata *d, const
  * receives the file read. */
 bool drvdata_persistence_held(const struct sysroot *sr, const struct drvdata *d, const char *addr,
 			      char *shown, size_t len);
+
+/* The loaded module's version and the installed user-space driver's,
+ * each "" where the data file names no file or none reads. */
+void drvdata_versions(const struct sysroot *sr, const struct drvdata *d, struct drvdata_versions *v);
 
 #endif
