@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "drvdata.h"
 #include "json.h"
 #include "lock.h"
+#include "mode.h"
 #include "variant.h"
 
 /* What stops and starts the display manager here, for [display] manager. */
@@ -21,6 +23,92 @@ static const char *dm_default(const struct sysroot *sr)
 	if (sysroot_exists(sr, "/etc/sv/slim"))
 		return "runit:slim";
 	return "none";
+}
+
+/* What setup proposes for [host] services and [host] unload, found from
+ * the data file of each host driver of the target (drvdata.c) and what is
+ * installed and loaded here: never a driver's name in code. */
+struct host_hint {
+	char services[512]; /* "systemd:nvidia-persistenced ...", "" none */
+	char unload[512];   /* "nvidia_drm nvidia_modeset ...", "" none */
+	char from[2 * PATH_MAX];
+};
+
+static void hint_add(char *list, size_t len, const char *word)
+{
+	size_t used = strlen(list), wl = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p++)
+		if ((p == list || p[-1] == ' ') && (p[wl] == ' ' || !p[wl]))
+			return; /* listed already, by an earlier card's driver */
+	snprintf(list + used, len - used, "%s%s", used ? " " : "", word);
+}
+
+/* A service is installed where the running init system would find it;
+ * with none recognised, wherever any of them would. */
+static void hint_service(const struct sysroot *sr, const char *name, char *list, size_t len)
+{
+	static const struct {
+		const char *kind, *running, *dir, *suffix;
+	} where[] = {
+	    {"systemd", "/run/systemd/system", "/etc/systemd/system/", ".service"},
+	    {"systemd", "/run/systemd/system", "/usr/lib/systemd/system/", ".service"},
+	    {"systemd", "/run/systemd/system", "/lib/systemd/system/", ".service"},
+	    {"openrc", "/run/openrc", "/etc/init.d/", ""},
+	    {"runit", "/run/runit", "/etc/sv/", ""},
+	};
+	bool known = false;
+	char path[200], word[140];
+
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++)
+		known |= sysroot_exists(sr, where[i].running);
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		if (known && !sysroot_exists(sr, where[i].running))
+			continue;
+		snprintf(path, sizeof(path), "%s%s%s", where[i].dir, name, where[i].suffix);
+		if (sysroot_exists(sr, path)) {
+			snprintf(word, sizeof(word), "%s:%s", where[i].kind, name);
+			hint_add(list, len, word);
+			return;
+		}
+	}
+}
+
+static bool module_live(const struct sysroot *sr, const char *name)
+{
+	char path[96], state[32];
+
+	snprintf(path, sizeof(path), "/sys/module/%s/initstate", name);
+	return sysroot_read(sr, path, state, sizeof(state)) >= 0 && strcmp(state, "live") == 0;
+}
+
+static void host_hint(const struct machine *m, struct host_hint *h)
+{
+	const struct target *t = &m->target;
+	struct drvdata dd;
+	struct ss_error ignored;
+
+	memset(h, 0, sizeof(*h));
+	for (size_t i = 0; !m->target_err && i < t->n; i++) {
+		const struct pci_dev *d = pci_find(&m->devs, &t->fn[i].addr);
+		const char *drv = t->fn[i].host_driver[0] ? t->fn[i].host_driver : d ? d->driver : "";
+		if (!drv[0] || strcmp(drv, VFIO_DRIVER) == 0 ||
+		    drvdata_load(&m->root, drv, false, &dd, &ignored) < 0 || !dd.found)
+			continue;
+		if (!strstr(h->from, dd.from))
+			snprintf(h->from + strlen(h->from), sizeof(h->from) - strlen(h->from), "%s%s",
+				 h->from[0] ? ", " : "", dd.from);
+		for (size_t k = 0; k < dd.nservices; k++)
+			hint_service(&m->root, dd.services[k], h->services, sizeof(h->services));
+		for (size_t k = 0; k < dd.nmodules; k++)
+			if (module_live(&m->root, dd.modules[k]))
+				hint_add(h->unload, sizeof(h->unload), dd.modules[k]);
+	}
+	/* what the configuration says already is not proposed again */
+	if (m->conf.nservices)
+		h->services[0] = '\0';
+	if (m->conf.nunload)
+		h->unload[0] = '\0';
 }
 
 static int setup_fail_code(bool json, const char *msg, int code)
@@ -70,6 +158,18 @@ static int setup_json(const struct machine *m, const struct variant_set *v, bool
 	json_key(&j, "display_manager_hint");
 	if (m->conf.dm == DM_UNSET)
 		json_string(&j, dm_default(&m->root));
+	else
+		json_null(&j);
+	struct host_hint h;
+	host_hint(m, &h);
+	json_key(&j, "services_hint");
+	if (h.services[0])
+		json_string(&j, h.services);
+	else
+		json_null(&j);
+	json_key(&j, "unload_hint");
+	if (h.unload[0])
+		json_string(&j, h.unload);
 	else
 		json_null(&j);
 	json_key(&j, "error");
@@ -164,6 +264,18 @@ static int setup_locked(const struct machine *m, bool dry_run, bool undo, bool j
 		printf("\nTo stop and start the display manager around a switch, add to %s:\n"
 		       "  [display]\n  manager = %s\n",
 		       SS_DEFAULT_CONFIG, dm_default(&m->root));
+	struct host_hint h;
+	host_hint(m, &h);
+	if (rc == EXIT_OK && (h.services[0] || h.unload[0]))
+		printf("\nWhat holds the card (from %s, and what is installed and loaded here): to stop "
+		       "%s around a switch, add to %s:\n  [host]\n%s%s%s%s%s%s",
+		       h.from,
+		       h.services[0] && h.unload[0] ? "its services and unload its modules"
+		       : h.services[0]		    ? "its services"
+						    : "unload its modules instead of unbinding it",
+		       SS_DEFAULT_CONFIG, h.services[0] ? "  services = " : "", h.services,
+		       h.services[0] ? "\n" : "", h.unload[0] ? "  unload = " : "", h.unload,
+		       h.unload[0] ? "\n" : "");
 	/* The login-screen route needs the module in SLiM's session stack;
 	 * setup does not edit PAM files, it says what to add. */
 	char *pam = NULL;

@@ -48,6 +48,7 @@
 #include "kwait.h"
 #include "lock.h"
 #include "pci.h"
+#include "service.h"
 #include "spawn.h"
 #include "xserver.h"
 
@@ -56,41 +57,20 @@ bool display_managed(const struct ss_config *c)
 	return c->dm != DM_UNSET;
 }
 
+/* The display manager goes through the same init-system layer as [host]
+ * services (service.c): one code path starts and stops units for
+ * systemd, OpenRC, runit and command: managers. */
 static int dm_run(const struct ss_config *c, bool start, int timeout_ms, struct ss_error *e)
 {
-	char path[160], *argv[4];
-	struct stat st;
-	int r;
+	char why[SS_ERRLEN];
+	int r = 0;
 
-	switch (c->dm) {
-	case DM_SYSTEMD:
-		snprintf(path, sizeof(path), "%s", SYSTEMCTL_PATH);
-		argv[0] = "systemctl", argv[1] = start ? "start" : "stop", argv[2] = (char *)c->dm_name,
-		argv[3] = NULL;
-		break;
-	case DM_OPENRC:
-		snprintf(path, sizeof(path), "/etc/init.d/%s", c->dm_name);
-		argv[0] = (char *)c->dm_name, argv[1] = start ? "start" : "stop", argv[2] = NULL;
-		break;
-	case DM_RUNIT:
-		snprintf(path, sizeof(path), "%s", SV_PATH);
-		argv[0] = "sv", argv[1] = start ? "up" : "down", argv[2] = (char *)c->dm_name, argv[3] = NULL;
-		break;
-	case DM_COMMAND:
-		snprintf(path, sizeof(path), "%s", c->dm_name);
-		if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))
-			return ss_fail(e, -EPERM,
-				       "[display] manager = command:%s must be a regular file owned by "
-				       "root and writable by root alone",
-				       path);
-		argv[0] = (char *)c->dm_name, argv[1] = start ? "start" : "stop", argv[2] = NULL;
-		break;
-	default:
-		return 0;
+	if (c->dm != DM_UNSET && c->dm != DM_NONE)
+		r = service_run(c->dm, c->dm_name, start, timeout_ms, e);
+	if (r < 0) {
+		snprintf(why, sizeof(why), "%s", e->msg);
+		r = ss_fail(e, r, "[display] manager: %.4000s", why);
 	}
-	r = spawn_wait(path, argv, timeout_ms, e);
-	if (r > 0)
-		return ss_fail(e, -EIO, "%s %s failed (exit %d)", path, start ? "start" : "stop", r);
 	return r;
 }
 

@@ -275,8 +275,8 @@ static bool in_target(const struct target *t, const struct pci_addr *a)
 
 /* The driver's own nodes (from its data file); the shared ones only while
  * no card outside the VM's functions is on that driver. */
-static int driver_nodes(const struct machine *m, const struct pci_dev *d, struct nodes *ns, char *held,
-			size_t hlen, struct ss_error *e)
+static int driver_nodes(const struct machine *m, const struct pci_dev *d, bool spare, struct nodes *ns,
+			char *held, size_t hlen, struct ss_error *e)
 {
 	struct drvdata dd;
 	char minor[8], node[HOLDERS_NODE], shown[2 * DRVDATA_PATH];
@@ -295,17 +295,23 @@ static int driver_nodes(const struct machine *m, const struct pci_dev *d, struct
 			 strcmp(m->devs.dev[i].driver, d->driver) != 0;
 	for (size_t i = 0; alone && i < dd.nshared; i++)
 		node_add(ns, dd.shared[i], "", "");
-	if (drvdata_persistence_held(&m->root, &dd, d->name, shown, sizeof(shown)))
-		snprintf(held, hlen,
-			 "the %s driver holds %s with no file open (legacy persistence mode: %s says "
-			 "so); turn it off (nvidia-smi -i %s -pm 0) or let [host] services stop what turns "
-			 "it on; ",
-			 d->driver, d->name, shown, d->name);
+	/* [host] persistence: the switch turns it off itself, as a row */
+	spare = spare && m->conf.persistence && dd.npm_off && dd.npm_on;
+	if (!spare && drvdata_persistence_held(&m->root, &dd, d->name, shown, sizeof(shown)) &&
+	    snprintf(held, hlen,
+		     "the %s driver holds %s with no file open (legacy persistence mode: %s says "
+		     "so); turn it off (nvidia-smi -i %s -pm 0), or set [host] persistence = yes for "
+		     "the switch to turn it off and on again%s; ",
+		     d->driver, d->name, shown, d->name,
+		     dd.npm_off && dd.npm_on
+			 ? ""
+			 : " (with persistence_off and persistence_on in its data file)") >= (int)hlen)
+		snprintf(held + hlen - 3, 3, "; "); /* its "; " joins it to the list */
 	return 0;
 }
 
-static int card_nodes(const struct machine *m, enum mode to, struct nodes *ns, char *held, size_t hlen,
-		      struct ss_error *e)
+static int card_nodes(const struct machine *m, enum mode to, bool spare, struct nodes *ns, char *held,
+		      size_t hlen, struct ss_error *e)
 {
 	const struct target *t = &m->target;
 	int r = 0;
@@ -327,7 +333,7 @@ static int card_nodes(const struct machine *m, enum mode to, struct nodes *ns, c
 			}
 			i2c_nodes(&m->root, d, ns);
 			if (d->driver[0] && strcmp(d->driver, VFIO_DRIVER) != 0)
-				r = driver_nodes(m, d, ns, held, hlen, e);
+				r = driver_nodes(m, d, spare, ns, held, hlen, e);
 		} else if (d->iommu_group >= 0 && strcmp(d->driver, VFIO_DRIVER) == 0) {
 			char g[16];
 			snprintf(g, sizeof(g), "%d", d->iommu_group);
@@ -355,13 +361,13 @@ int holders_check(const struct machine *m, const struct holders_opts *o, struct 
 {
 	struct nodes *ns = calloc(1, sizeof(*ns));
 	struct holder h[HOLDERS_MAX];
-	char held[512] = "", list[768] = "";
+	char held[768] = "", list[768] = "";
 	size_t total = 0, used = 0, shown = 0, spared = 0;
 	int found = 0, r;
 
 	if (!ns)
 		return ss_fail(e, -ENOMEM, "out of memory");
-	r = card_nodes(m, o->to, ns, held, sizeof(held), e);
+	r = card_nodes(m, o->to, o->spare_services, ns, held, sizeof(held), e);
 	if (r == 0 && ns->n)
 		found = holders_scan(&m->root, ns->p, ns->n, h, HOLDERS_MAX, &total,
 				     kwait_now_ms() + o->timeout_ms, e);

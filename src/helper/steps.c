@@ -19,6 +19,7 @@
 #include "console.h"
 #include "display.h"
 #include "drm_probe.h"
+#include "drvdata.h"
 #include "holders.h"
 #include "kmod.h"
 #include "service.h"
@@ -492,6 +493,44 @@ static int run_holders(struct ctx *c, const struct journal_step *r, struct ss_er
 	return switch_check_holders(c, c->j.to, 0, false, e);
 }
 
+/* Legacy persistence mode of one card (the row's device, on the row's
+ * driver), through the driver data file's commands; the same file says
+ * whether it is on.  Already as wanted is done: an undo whose run never
+ * ran, or that runs twice, changes nothing. */
+static int persistence(struct ctx *c, const struct journal_step *r, bool on, struct ss_error *e)
+{
+	char shown[2 * DRVDATA_PATH];
+	struct drvdata dd;
+	int ret = drvdata_load(&c->m->root, r->value, !c->m->root.prefixed, &dd, e);
+
+	if (ret == 0 && !dd.found)
+		ret = ss_fail(e, -ENOENT,
+			      "no driver data file of %s any more: turn legacy persistence mode of %s %s "
+			      "yourself",
+			      r->value, r->device, on ? "on" : "off");
+	if (ret == 0 && drvdata_persistence_held(&c->m->root, &dd, r->device, shown, sizeof(shown)) == on)
+		return 0;
+	if (ret == 0)
+		ret = service_persistence(&dd, r->device, on, c->o->wait_timeout_ms, e);
+	if (ret == 0 && drvdata_persistence_held(&c->m->root, &dd, r->device, shown, sizeof(shown)) != on)
+		ret = ss_fail(e, -EIO, "%s %s ran, but %s says legacy persistence mode of %s is still %s",
+			      on ? "persistence_on" : "persistence_off", dd.from, shown, r->device,
+			      on ? "off" : "on");
+	audit(ret ? LOG_ERR : LOG_INFO, "persistence mode of %s %s: %s", r->device, on ? "on" : "off",
+	      ret ? e->msg : "ok");
+	return ret;
+}
+
+static int run_persistence_off(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	return persistence(c, r, false, e);
+}
+
+static int run_persistence_on(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	return persistence(c, r, true, e);
+}
+
 static int run_console_unbind(struct ctx *c, const struct journal_step *r, struct ss_error *e)
 {
 	return console_vt(&c->m->root, r->value, false, c->o->write_timeout_ms, e);
@@ -557,6 +596,12 @@ const struct step_type step_service_stop = {"service_stop", "service",	       "s
 					    NULL,	    run_service_start, "start", false};
 const struct step_type step_service_start = {"service_start",  "service", "start", run_service_start, NULL,
 					     run_service_stop, "stop",	  false};
+const struct step_type step_persistence_off = {"persistence_off",   "service", "persistence_off",
+					       run_persistence_off, NULL,      run_persistence_on,
+					       "persistence_on",    false};
+const struct step_type step_persistence_on = {"persistence_on",	  "service", "persistence_on",
+					      run_persistence_on, NULL,	     run_persistence_off,
+					      "persistence_off",  false};
 const struct step_type step_holders = {"holders", "service", "holders", run_holders, NULL, NULL, NULL, false};
 const struct step_type step_console_unbind = {"console_unbind", "console", "unbind", run_console_unbind, NULL,
 					      run_console_bind, "bind",	   true};
@@ -573,11 +618,13 @@ const struct step_type step_module_load = {"module_load", "device",	     "module
 					   NULL,	  run_module_unload, "module_unload", true};
 
 static const struct step_type *const kinds[] = {
-    &step_modprobe,	 &step_remove,	      &step_rescan,	    &step_wait_device,	&step_override,
-    &step_unbind,	 &step_probe,	      &step_wait_driver,    &step_display_stop, &step_variant,
-    &step_drm_probe,	 &step_display_start, &step_login_once,	    &step_cards,	&step_service_stop,
-    &step_service_start, &step_holders,	      &step_console_unbind, &step_console_bind, &step_fb_unbind,
-    &step_fb_bind,	 &step_module_unload, &step_module_load,
+    &step_modprobe,	  &step_remove,		&step_rescan,	    &step_wait_device,
+    &step_override,	  &step_unbind,		&step_probe,	    &step_wait_driver,
+    &step_display_stop,	  &step_variant,	&step_drm_probe,    &step_display_start,
+    &step_login_once,	  &step_cards,		&step_service_stop, &step_service_start,
+    &step_holders,	  &step_console_unbind, &step_console_bind, &step_fb_unbind,
+    &step_fb_bind,	  &step_module_unload,	&step_module_load,  &step_persistence_off,
+    &step_persistence_on,
 };
 
 const struct step_type *step_type_find(const char *name)

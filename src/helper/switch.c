@@ -25,6 +25,7 @@
 #include "audit.h"
 #include "console.h"
 #include "display.h"
+#include "drvdata.h"
 #include "holders.h"
 #include "step.h"
 
@@ -84,6 +85,38 @@ static void console_rows_back(struct ctx *c)
 	}
 }
 
+/* Legacy persistence mode was on where the last switch to vm turned it
+ * off (its journal's rows); the way back turns on exactly that again. */
+static void persistence_rows_back(struct ctx *c)
+{
+	const struct journal *old = &c->m->journal;
+
+	if (c->m->journal_err || old->to != MODE_VM)
+		return;
+	for (size_t i = old->nsteps; i-- > 0;)
+		if (strcmp(old->step[i].name, step_persistence_off.name) == 0)
+			add_row(c, &step_persistence_on, old->step[i].device, old->step[i].value);
+}
+
+/* The cards of the target whose driver's data file says legacy
+ * persistence mode is on, with [host] persistence = yes: each gets its
+ * persistence_off row. */
+static void persistence_rows(struct ctx *c)
+{
+	const struct machine *m = c->m;
+	char shown[2 * DRVDATA_PATH];
+	struct drvdata dd;
+	struct ss_error ignored;
+
+	for (size_t i = 0; m->conf.persistence && i < m->target.n; i++) {
+		const struct pci_dev *d = pci_find(&m->devs, &m->target.fn[i].addr);
+		if (d && d->driver[0] && strcmp(d->driver, VFIO_DRIVER) != 0 &&
+		    drvdata_load(&m->root, d->driver, !m->root.prefixed, &dd, &ignored) == 0 && dd.found &&
+		    drvdata_persistence_held(&m->root, &dd, d->name, shown, sizeof(shown)))
+			add_row(c, &step_persistence_off, d->name, d->driver);
+	}
+}
+
 /* The rows of a switch to `to`, in order: X stops before anything moves
  * under it; then what holds the driver (doc/design.md step 4): the
  * services, checked gone, and the framebuffer console; the module stack
@@ -110,6 +143,7 @@ static void table_build(struct ctx *c, const struct plan *p, enum mode to, const
 		struct console_found cf;
 		for (size_t i = 0; i < conf->nservices; i++)
 			add_row(c, &step_service_stop, NULL, config_service_jname(&conf->services[i]));
+		persistence_rows(c);
 		if (conf->nservices)
 			add_row(c, &step_holders, NULL, NULL);
 		console_detect(c->m, &cf);
@@ -126,6 +160,7 @@ static void table_build(struct ctx *c, const struct plan *p, enum mode to, const
 		for (size_t i = conf->nunload; i-- > 0;)
 			add_row(c, &step_module_load, NULL, conf->unload[i]);
 		console_rows_back(c);
+		persistence_rows_back(c);
 		for (size_t i = conf->nservices; i-- > 0;)
 			add_row(c, &step_service_start, NULL, config_service_jname(&conf->services[i]));
 	}

@@ -328,6 +328,18 @@ static int set_unload(struct ss_config *c, const char *value, const struct confi
 	return r;
 }
 
+static int set_persistence(struct ss_config *c, const char *value, const struct config_where *w,
+			   struct ss_error *e)
+{
+	int r = 0;
+
+	if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+		r = bad(e, w, ": \"%s\" is neither yes nor no", value);
+	else
+		c->persistence = value[0] == 'y';
+	return r;
+}
+
 static int set_display(struct ss_config *c, const char *value, const struct config_where *w,
 		       struct ss_error *e)
 {
@@ -422,6 +434,13 @@ static const struct config_key keys[] = {
 		"nvidia_uvm nvidia)",
      .def = "none: the functions are unbound, no module is unloaded",
      .set = set_unload},
+    {.section = "host",
+     .name = "persistence",
+     .expects = "yes or no: turn the host driver's legacy persistence mode off before the card moves and on "
+		"again after the way back",
+     .def = "no",
+     .def_is_value = true,
+     .set = set_persistence},
     {.section = "display",
      .name = "manager",
      .expects = "systemd:UNIT, openrc:SERVICE, runit:SERVICE, command:/ABSOLUTE/PATH or none",

@@ -47,6 +47,9 @@ struct ss_config {
 	 * instead of unbinding, loaded in reverse on the way back. */
 	char unload[SS_MAX_MODULES][SS_MODULE_LEN];
 	size_t nunload;
+	/* [host] persistence: legacy persistence mode turned off for vm mode
+	 * and on again after, with the driver data file's commands. */
+	bool persistence;
 	/* [display] manager = KIND[:NAME]: how the display manager is
 	 * stopped and started; kept as kind + name, never a command line. */
 	enum dm_kind dm;

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -42,6 +43,36 @@ static bool path_ok(const char *p, const char *const *below)
 	return ok;
 }
 
+/* A word of a command: its first an absolute path, the others options and
+ * values; plain characters only (no blank, quote or shell character: the
+ * words become an argv as they are, never through a shell), %a the card's
+ * address. */
+static bool command_word_ok(const char *w, bool first)
+{
+	bool ok = *w && strlen(w) < DRVDATA_PATH && (!first || (w[0] == '/' && !strstr(w, "..")));
+	for (; ok && *w; w++) {
+		if (*w == '%')
+			ok = !first && w[1] == 'a', w++;
+		else
+			ok = isalnum((unsigned char)*w) || strchr("/_-.:=", *w);
+	}
+	return ok;
+}
+
+/* A user-space file pattern: an absolute path below /usr, /lib or /opt
+ * whose last component ends in '*', the version. */
+static bool pattern_ok(const char *w)
+{
+	static const char *const below[] = {"/usr/", "/lib/", "/lib64/", "/opt/", NULL};
+	size_t n = strlen(w);
+	char copy[DRVDATA_PATH];
+
+	if (n < 2 || n >= DRVDATA_PATH || w[n - 1] != '*' || w[n - 2] == '/' || strchr(w, '%'))
+		return false;
+	snprintf(copy, sizeof(copy), "%.*s", (int)(n - 1), w);
+	return path_ok(copy, below);
+}
+
 static bool word_ok(const char *w)
 {
 	bool ok = *w && strlen(w) < 64;
@@ -60,12 +91,25 @@ static int set_list(char *v, char *arr, size_t width, size_t *n, int kind, const
 
 	*n = 0;
 	for (w = strtok_r(v, " \t,", &save); w && r == 0; w = strtok_r(NULL, " \t,", &save)) {
-		bool ok = kind == 0 ? config_module_name_valid(w) : kind == 1 ? word_ok(w) : path_ok(w, dev);
+		static const char *const sysproc[] = {"/sys/", "/proc/", NULL};
+		bool ok = kind == 0   ? config_module_name_valid(w)
+			  : kind == 1 ? word_ok(w)
+			  : kind == 2 ? path_ok(w, dev)
+			  : kind == 3 ? command_word_ok(w, *n == 0)
+			  : kind == 4 ? path_ok(w, sysproc)
+				      : pattern_ok(w);
 		if (!ok)
-			r = ss_fail(e, -EINVAL, "%s:%d: %s: \"%s\" is not %s", name, line, key, w,
-				    kind == 0	? "a module name (letters, digits and '_')"
-				    : kind == 1 ? "a service name"
-						: "a path below /dev/ (%m: the card's minor)");
+			r = ss_fail(
+			    e, -EINVAL, "%s:%d: %s: \"%s\" is not %s", name, line, key, w,
+			    kind == 0	? "a module name (letters, digits and '_')"
+			    : kind == 1 ? "a service name"
+			    : kind == 2 ? "a path below /dev/ (%m: the card's minor)"
+			    : kind == 4 ? "a path below /sys/ or /proc/"
+			    : kind == 5
+				? "a path below /usr/, /lib/, /lib64/ or /opt/ ending in *, the version"
+			    : *n == 0 ? "a program's absolute path"
+				      : "a plain argument (letters, digits, /_-.:= and %a: the card's "
+					"address)");
 		else if (*n == DRVDATA_MAX)
 			r = ss_fail(e, -EINVAL, "%s:%d: %s: more than %d entries", name, line, key,
 				    DRVDATA_MAX);
@@ -97,6 +141,17 @@ int drvdata_parse(const char *text, const char *name, struct drvdata *d, struct 
 		else if (strcmp(key, "shared") == 0)
 			r = set_list(val, d->shared[0], DRVDATA_PATH, &d->nshared, 2, name, kv.lineno, key,
 				     e);
+		else if (strcmp(key, "version") == 0)
+			r = set_list(val, d->version[0], DRVDATA_PATH, &d->nversion, 4, name, kv.lineno, key,
+				     e);
+		else if (strcmp(key, "userspace") == 0)
+			r = set_list(val, d->userspace[0], DRVDATA_PATH, &d->nuserspace, 5, name, kv.lineno,
+				     key, e);
+		else if (strcmp(key, "persistence_off") == 0)
+			r = set_list(val, d->pm_off[0], DRVDATA_PATH, &d->npm_off, 3, name, kv.lineno, key,
+				     e);
+		else if (strcmp(key, "persistence_on") == 0)
+			r = set_list(val, d->pm_on[0], DRVDATA_PATH, &d->npm_on, 3, name, kv.lineno, key, e);
 		else if (strcmp(key, "minor") == 0 || strcmp(key, "persistence") == 0) {
 			char *dst = key[0] == 'm' ? d->minor : d->persistence;
 			if (val[0] && !path_ok(val, sysproc))
@@ -107,10 +162,11 @@ int drvdata_parse(const char *text, const char *name, struct drvdata *d, struct 
 			else
 				snprintf(dst, DRVDATA_PATH, "%s", val);
 		} else
-			r = ss_fail(e, -EINVAL,
-				    "%s:%d: unknown key \"%s\"; known: modules, services, nodes, "
-				    "shared, minor, persistence",
-				    name, kv.lineno, key);
+			r = ss_fail(
+			    e, -EINVAL,
+			    "%s:%d: unknown key \"%s\"; known: modules, services, nodes, "
+			    "shared, minor, persistence, persistence_off, persistence_on, version, userspace",
+			    name, kv.lineno, key);
 		if (r < 0)
 			break;
 	}
@@ -238,4 +294,65 @@ bool drvdata_persistence_held(const struct sysroot *sr, const struct drvdata *d,
 	if (sysroot_read(sr, path, v, sizeof(v)) < 0)
 		return false;
 	return strcmp(v, "0") != 0 && strcmp(v, "N") != 0 && strcasecmp(v, "disabled") != 0 && v[0];
+}
+
+/* A version is digits and dots with at least one dot: "535.154.05". */
+static size_t version_len(const char *p)
+{
+	size_t n = 0, dots = 0;
+
+	while (isdigit((unsigned char)p[n]) || (p[n] == '.' && n > 0 && p[n - 1] != '.'))
+		dots += p[n++] == '.';
+	if (n && p[n - 1] == '.')
+		n--, dots--;
+	return dots && n < DRVDATA_VERSION ? n : 0;
+}
+
+/* The first version-shaped word of a text ("NVRM version: NVIDIA UNIX
+ * x86_64 Kernel Module  535.154.05  Tue ..."), or a bare "535.154.05". */
+static void version_in(const char *text, char *out, size_t len)
+{
+	out[0] = '\0';
+	for (const char *p = text; *p && !out[0]; p++) {
+		size_t n = (p == text || isspace((unsigned char)p[-1])) ? version_len(p) : 0;
+		if (n && (!p[n] || isspace((unsigned char)p[n])))
+			snprintf(out, len, "%.*s", (int)n, p);
+	}
+}
+
+void drvdata_versions(const struct sysroot *sr, const struct drvdata *d, struct drvdata_versions *v)
+{
+	memset(v, 0, sizeof(*v));
+	for (size_t i = 0; i < d->nversion && !v->kernel[0]; i++) {
+		char *text = NULL;
+		if (sysroot_slurp(sr, d->version[i], 4096, &text) >= 0) {
+			version_in(text, v->kernel, sizeof(v->kernel));
+			snprintf(v->kernel_from, sizeof(v->kernel_from), "%s", d->version[i]);
+		}
+		free(text);
+	}
+	for (size_t i = 0; i < d->nuserspace && !v->match; i++) {
+		char dir[DRVDATA_PATH];
+		const char *slash = strrchr(d->userspace[i], '/');
+		const char *prefix = slash + 1;
+		size_t plen = strlen(prefix) - 1; /* without the '*' */
+		struct dirent *de;
+		DIR *dp;
+
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - d->userspace[i]), d->userspace[i]);
+		if (sysroot_opendir(sr, dir, &dp) < 0)
+			continue;
+		while (!v->match && (de = readdir(dp))) {
+			const char *ver = de->d_name + plen;
+			size_t n;
+			if (strncmp(de->d_name, prefix, plen) != 0 || !(n = version_len(ver)) || ver[n])
+				continue;
+			if (!v->user[0] || strcmp(ver, v->kernel) == 0) {
+				snprintf(v->user, sizeof(v->user), "%s", ver);
+				snprintf(v->user_from, sizeof(v->user_from), "%s/%s", dir, de->d_name);
+			}
+			v->match = v->kernel[0] && strcmp(ver, v->kernel) == 0;
+		}
+		closedir(dp);
+	}
 }

@@ -39,7 +39,31 @@ struct drvdata {
 	size_t nshared;
 	char minor[DRVDATA_PATH];	/* file with the minor; %a is the address */
 	char persistence[DRVDATA_PATH]; /* file saying the count is held with no file */
-	char from[2 * PATH_MAX];	/* the files read, for messages */
+	/* The commands that turn legacy persistence mode off and on again
+	 * (nvidia-smi -i %a -pm 0 | 1): an argv, word by word as the file
+	 * lists it; [0] an absolute path, %a the card's address. */
+	char pm_off[DRVDATA_MAX][DRVDATA_PATH];
+	size_t npm_off;
+	char pm_on[DRVDATA_MAX][DRVDATA_PATH];
+	size_t npm_on;
+	/* Where the loaded module says its version (the first that does),
+	 * and where the user-space driver's files end in theirs
+	 * (DIR/libnvidia-glcore.so.*): the way back needs the two equal. */
+	char version[DRVDATA_MAX][DRVDATA_PATH];
+	size_t nversion;
+	char userspace[DRVDATA_MAX][DRVDATA_PATH];
+	size_t nuserspace;
+	char from[2 * PATH_MAX]; /* the files read, for messages */
+};
+
+#define DRVDATA_VERSION 32
+
+struct drvdata_versions {
+	char kernel[DRVDATA_VERSION]; /* "535.154.05", "" unknown */
+	char kernel_from[DRVDATA_PATH];
+	char user[DRVDATA_VERSION]; /* the one equal to kernel if any, else the first found */
+	char user_from[DRVDATA_PATH + 256];
+	bool match; /* both known and equal */
 };
 
 /* Apply the keys of one file's text on top of d; `name` names it in
@@ -62,5 +86,9 @@ void drvdata_card_minor(const struct sysroot *sr, const struct drvdata *d, const
  * receives the file read. */
 bool drvdata_persistence_held(const struct sysroot *sr, const struct drvdata *d, const char *addr,
 			      char *shown, size_t len);
+
+/* The loaded module's version and the installed user-space driver's,
+ * each "" where the data file names no file or none reads. */
+void drvdata_versions(const struct sysroot *sr, const struct drvdata *d, struct drvdata_versions *v);
 
 #endif

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "drvdata.h"
 #include "modcheck.h"
+#include "mode.h"
 
 #define CHECK(...) check_add(arr, n, max, __VA_ARGS__)
 
@@ -73,6 +75,68 @@ static void way_back(const struct machine *m, struct check *arr, size_t *n, size
 	if (!missing)
 		CHECK("way-back", CHECK_OK, NULL, "the host drivers' modules are there for %s",
 		      m->kernel.release);
+}
+
+static bool in_unload(const struct ss_config *c, const char *mod);
+
+/* The way back binds the card to the module that is loaded now (or, with
+ * [host] unload, loads it again): a user-space driver upgraded since it
+ * was loaded fails there with NVIDIA's "API mismatch", X does not start
+ * and the switch rolls back into vm mode.  What to compare is the driver
+ * data file's (version, userspace); without them nothing is knowable. */
+static void version_check(const struct machine *m, struct check *arr, size_t *n, size_t max)
+{
+	const struct target *t = &m->target;
+	char done[SS_MAX_FUNCS][PCI_DRIVER_LEN];
+	size_t ndone = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct pci_dev *d = pci_find(&m->devs, &t->fn[i].addr);
+		const char *drv = t->fn[i].host_driver[0] ? t->fn[i].host_driver : d ? d->driver : "";
+		char mod[SS_MODULE_LEN];
+		struct drvdata_versions v;
+		struct drvdata dd;
+		struct ss_error e;
+		bool seen = false;
+		int r;
+
+		for (size_t k = 0; k < ndone; k++)
+			seen |= strcmp(done[k], drv) == 0;
+		if (seen || !drv[0] || strcmp(drv, VFIO_DRIVER) == 0)
+			continue;
+		snprintf(done[ndone++], PCI_DRIVER_LEN, "%s", drv);
+		r = drvdata_load(&m->root, drv, !m->root.prefixed, &dd, &e);
+		if (r < 0) {
+			CHECK("driver-version", CHECK_FAIL, "mend or remove that file", "%s", e.msg);
+			continue;
+		}
+		if (!dd.found || (!dd.nversion && !dd.nuserspace))
+			continue;
+		drvdata_versions(&m->root, &dd, &v);
+		module_of(m, drv, mod, sizeof(mod));
+		if (!mod[0])
+			snprintf(mod, sizeof(mod), "%.55s", drv);
+		if (v.match)
+			CHECK("driver-version", CHECK_OK, NULL,
+			      "the loaded %s module and the user-space driver are both %s (%s, %s)", drv,
+			      v.kernel, v.kernel_from, v.user_from);
+		else if (v.kernel[0] && v.user[0])
+			CHECK(
+			    "driver-version", in_unload(&m->conf, mod) ? CHECK_WARN : CHECK_FAIL,
+			    "reboot (or reload the driver's modules) so that the kernel module matches the "
+			    "installed driver, then switch",
+			    "the loaded %s module is %s (%s) but the installed user-space driver is %s (%s): "
+			    "back on the host, X on the card would fail with an API mismatch%s",
+			    drv, v.kernel, v.kernel_from, v.user, v.user_from,
+			    in_unload(&m->conf, mod) ? "; [host] unload loads the module again from "
+						       "/lib/modules, whose version is not read here"
+						     : "");
+		else if (v.kernel[0] || v.user[0]) /* neither: not this driver's machine */
+			CHECK("driver-version", CHECK_WARN, NULL,
+			      "cannot compare the %s module with its user-space driver: %s", drv,
+			      !v.kernel[0] ? "no loaded module says its version"
+					   : "no user-space driver found");
+	}
 }
 
 static bool in_target(const struct target *t, const char *name)
@@ -148,6 +212,7 @@ void modcheck_checks(const struct machine *m, struct check *arr, size_t *n, size
 	if (m->target_err)
 		return;
 	way_back(m, arr, n, max);
+	version_check(m, arr, n, max);
 	unload_check(m, arr, n, max);
 }
 

@@ -32,4 +32,46 @@ run apu doctor
 expect_rc 0
 expect_out "OK    dgpu                     0000:01:00.0"
 expect_out "OK    host-gpu                 0000:05:00.0"
+
+# The way back checked before leaving: the loaded NVIDIA module against
+# the installed user-space driver, both as the shipped data file says
+# where to read them (a copy of the seed tree with the file installed)
+nv=$TMP/nv
+cp -a "$DATA/seed/." "$nv"
+mkdir -p "$nv${SS_DRIVERS_DATADIR:?run through make check}" "$nv/proc/driver/nvidia" "$nv/etc" \
+	"$nv/usr/lib/x86_64-linux-gnu"
+cp "$SS_SRCDIR/data/nvidia.conf" "$nv$SS_DRIVERS_DATADIR/"
+nvrun() { "$SS" --sysroot "$nv" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; out=$TMP/out err=$TMP/err; }
+# neither says a version: nothing knowable, no check
+nvrun --json doctor
+expect_rc 0
+expect_jq '[.checks[] | select(.name == "driver-version")] | length' 0
+echo "NVRM version: NVIDIA UNIX x86_64 Kernel Module  535.154.05  Thu Dec 28 15:37:48 UTC 2023" \
+	>"$nv/proc/driver/nvidia/version"
+nvrun --json doctor
+expect_jq '.checks[] | select(.name == "driver-version") | .status' WARN
+expect_jq '.checks[] | select(.name == "driver-version") | .detail | test("no user-space driver found")' true
+# upgraded while the old module is loaded
+: >"$nv/usr/lib/x86_64-linux-gnu/libnvidia-glcore.so.550.54.14"
+nvrun doctor
+expect_rc 1
+expect_out "FAIL  driver-version"
+expect_out "the loaded nvidia module is 535.154.05 (/proc/driver/nvidia/version) but the installed user-space driver is 550.54.14 (/usr/lib/x86_64-linux-gnu/libnvidia-glcore.so.550.54.14)"
+expect_out "fix: reboot"
+nvrun plan vm
+expect_rc 1
+expect_err "refusing to switch to vm"
+expect_err "API mismatch"
+# with [host] unload the module is loaded again from disk: a warning
+printf '[host]\nunload = nvidia_drm nvidia_modeset nvidia_uvm nvidia\n' >"$nv/etc/session-switch.conf"
+nvrun --json doctor
+expect_jq '.checks[] | select(.name == "driver-version") | .status' WARN
+rm "$nv/etc/session-switch.conf"
+# the same version: ready
+: >"$nv/usr/lib/x86_64-linux-gnu/libnvidia-glcore.so.535.154.05"
+nvrun doctor
+expect_rc 0
+expect_out "OK    driver-version           the loaded nvidia module and the user-space driver are both 535.154.05"
+nvrun plan vm
+expect_rc 0
 finish

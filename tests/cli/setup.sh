@@ -1,6 +1,7 @@
 #!/bin/sh
 # setup: the Xorg and SLiM variants written into a copy of a recorded tree,
-# the user's slim.conf kept, foreign files refused, --undo.
+# the user's slim.conf kept, foreign files refused, --undo; [host] services
+# and [host] unload proposed from the driver data file.
 . "${SS_SRCDIR:-.}/tests/cli/lib.sh"
 
 root=$TMP/root
@@ -69,6 +70,50 @@ mkdir -p "$sroot2/etc/X11"
 expect_rc 0
 grep -q 'BusID      "PCI:16:0:0"' "$sroot2/etc/X11/xorg.conf.nvidia" || fail "bus 0x10 not written as PCI:16:0:0"
 expect_out "no /etc/slim.conf: only the Xorg variants"
+
+# [host] services and [host] unload proposed from the driver data file
+# (the shipped one, where configure installs it below the tree) and what
+# is installed and loaded there; nothing of it is in the code
+nv=$TMP/nv
+cp -a "$DATA/seed/." "$nv"
+mkdir -p "$nv/etc/X11" "$nv${SS_DRIVERS_DATADIR:?run through make check}"
+cp "$SS_SRCDIR/data/nvidia.conf" "$nv$SS_DRIVERS_DATADIR/"
+nvrun() { "$SS" --sysroot "$nv" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; out=$TMP/out err=$TMP/err; }
+nvrun setup --dry-run
+expect_rc 0
+expect_no_out "services ="
+expect_no_out "unload ="
+mkdir -p "$nv/run/openrc" "$nv/etc/init.d" && : >"$nv/etc/init.d/nvidia-persistenced"
+for mod in nvidia nvidia_modeset nvidia_drm; do
+	mkdir -p "$nv/sys/module/$mod" && echo live >"$nv/sys/module/$mod/initstate"
+done
+nvrun setup --dry-run
+expect_rc 0
+expect_out "What holds the card (from $nv$SS_DRIVERS_DATADIR/nvidia.conf"
+expect_out "  services = openrc:nvidia-persistenced"
+# in the data file's order; nvidia_uvm is not loaded, nvidia-powerd not installed
+expect_out "  unload = nvidia_drm nvidia_modeset nvidia"
+nvrun --json setup --dry-run
+expect_jq .services_hint openrc:nvidia-persistenced
+expect_jq .unload_hint "nvidia_drm nvidia_modeset nvidia"
+# under systemd: its units, each where it is installed
+rm -r "$nv/run/openrc"
+mkdir -p "$nv/run/systemd/system" "$nv/lib/systemd/system" "$nv/etc/systemd/system"
+: >"$nv/lib/systemd/system/nvidia-persistenced.service"
+: >"$nv/etc/systemd/system/nvidia-powerd.service"
+mkdir -p "$nv/sys/module/nvidia_uvm" && echo live >"$nv/sys/module/nvidia_uvm/initstate"
+nvrun --json setup --dry-run
+expect_jq .services_hint "systemd:nvidia-persistenced systemd:nvidia-powerd"
+expect_jq .unload_hint "nvidia_drm nvidia_modeset nvidia_uvm nvidia"
+# what the configuration says already is not proposed again
+printf '[host]\nservices = systemd:nvidia-persistenced\n' >"$nv/etc/session-switch.conf"
+nvrun --json setup --dry-run
+expect_jq .services_hint null
+expect_jq .unload_hint "nvidia_drm nvidia_modeset nvidia_uvm nvidia"
+printf '[host]\nunload = nvidia\n' >"$nv/etc/session-switch.conf"
+nvrun setup --dry-run
+expect_no_out "unload ="
+expect_out "  services = systemd:nvidia-persistenced systemd:nvidia-powerd"
 
 run seed setup --dry-run --undo
 expect_rc 2

@@ -11,6 +11,8 @@ nv_install() {
 		{ fail "installing the stand-in modules"; return 1; }
 	install -m 755 "$SRCDIR/nvidia-persistenced" /usr/local/sbin/nvidia-persistenced
 	install -m 755 "$SRCDIR/nvidia-persistenced.init" /etc/init.d/nvidia-persistenced
+	# the shipped data file's persistence_off/_on run /usr/bin/nvidia-smi
+	install -o root -g root -m 755 "$SRCDIR/nvidia-smi" /usr/bin/nvidia-smi
 	modprobe i2c-dev
 }
 # nv_bind: the "dGPU" on the stand-in nvidia driver with its whole stack,

@@ -38,7 +38,68 @@ static void the_shipped_nvidia_file_parses(void **state)
 	assert_string_equal(d.nodes[0], "/dev/nvidia%m");
 	assert_int_equal(d.nshared, 4);
 	assert_string_equal(d.persistence, "");
+	assert_int_equal(d.npm_off, 5);
+	assert_string_equal(d.pm_off[0], "/usr/bin/nvidia-smi");
+	assert_string_equal(d.pm_off[2], "%a");
+	assert_string_equal(d.pm_off[4], "0");
+	assert_int_equal(d.npm_on, 5);
+	assert_string_equal(d.pm_on[4], "1");
+	assert_string_equal(d.version[0], "/proc/driver/nvidia/version");
+	assert_int_equal(d.nuserspace, 6);
 	free(text);
+}
+
+/* The loaded module's version against the user-space driver's: the first
+ * version file that says one, the library whose name ends in the same
+ * version when several are installed. */
+static void the_module_and_the_user_space_driver_are_compared(void **state)
+{
+	struct sysroot sr;
+	struct drvdata d = {0};
+	struct drvdata_versions v;
+	struct ss_error e;
+
+	sysroot_open(&sr, scratch_new("drvdata"), &e);
+	assert_int_equal(
+	    drvdata_parse("version = /proc/driver/nvidia/version /sys/module/nvidia/version\n"
+			  "userspace = /usr/lib64/libnvidia-glcore.so.* /usr/lib/libnvidia-ml.so.*\n",
+			  "d", &d, &e),
+	    0);
+	drvdata_versions(&sr, &d, &v);
+	assert_string_equal(v.kernel, "");
+	assert_string_equal(v.user, "");
+	assert_false(v.match);
+	scratch_mkdir_p("proc/driver/nvidia");
+	scratch_put(
+	    "proc/driver/nvidia/version",
+	    "NVRM version: NVIDIA UNIX x86_64 Kernel Module  535.154.05  Thu Dec 28 15:37:48 UTC 2023\n"
+	    "GCC version:  gcc version 12.2.0 (Debian 12.2.0-14)\n");
+	scratch_mkdir_p("usr/lib64");
+	scratch_put("usr/lib64/libnvidia-glcore.so.550.54.14", "");
+	scratch_put("usr/lib64/libnvidia-glcore.so", ""); /* no version: not the driver's */
+	drvdata_versions(&sr, &d, &v);
+	assert_string_equal(v.kernel, "535.154.05");
+	assert_string_equal(v.kernel_from, "/proc/driver/nvidia/version");
+	assert_string_equal(v.user, "550.54.14");
+	assert_string_equal(v.user_from, "/usr/lib64/libnvidia-glcore.so.550.54.14");
+	assert_false(v.match);
+	/* an older library left beside the new one: the matching one counts */
+	scratch_mkdir_p("usr/lib");
+	scratch_put("usr/lib/libnvidia-ml.so.535.154.05", "");
+	drvdata_versions(&sr, &d, &v);
+	assert_true(v.match);
+	assert_string_equal(v.user_from, "/usr/lib/libnvidia-ml.so.535.154.05");
+	/* the module's own version attribute, where /proc says none */
+	scratch_put("proc/driver/nvidia/version", "no version here\n");
+	scratch_mkdir_p("sys/module/nvidia");
+	scratch_put("sys/module/nvidia/version", "550.54.14\n");
+	drvdata_versions(&sr, &d, &v);
+	assert_string_equal(v.kernel, "550.54.14");
+	assert_string_equal(v.kernel_from, "/sys/module/nvidia/version");
+	assert_true(v.match);
+	assert_string_equal(v.user_from, "/usr/lib64/libnvidia-glcore.so.550.54.14");
+	sysroot_close(&sr);
+	scratch_free();
 }
 
 static void bad_lines_are_named(void **state)
@@ -52,6 +113,19 @@ static void bad_lines_are_named(void **state)
 	    {"nodes = /dev/nvidia%s\n", "not a path below /dev/"},
 	    {"minor = /etc/x\n", "not a path below /sys/ or /proc/"},
 	    {"colour = red\n", "unknown key \"colour\""},
+	    {"persistence_off = nvidia-smi -pm 0\n", "\"nvidia-smi\" is not a program's absolute path"},
+	    {"persistence_off = /usr/%a/smi\n", "is not a program's absolute path"},
+	    {"persistence_off = /usr/../tmp/smi\n", "is not a program's absolute path"},
+	    {"persistence_on = /usr/bin/nvidia-smi -pm 1;reboot\n", "\"1;reboot\" is not a plain argument"},
+	    {"persistence_on = /usr/bin/nvidia-smi $(id)\n", "\"$(id)\" is not a plain argument"},
+	    {"persistence_on = /usr/bin/nvidia-smi -i %m\n", "\"%m\" is not a plain argument"},
+	    {"persistence_on = /bin/x 1 2 3 4 5 6 7 8\n", "persistence_on: more than 8 entries"},
+	    {"version = /etc/nvidia-version\n",
+	     "\"/etc/nvidia-version\" is not a path below /sys/ or /proc/"},
+	    {"userspace = /usr/lib/libnvidia-ml.so.1\n", "ending in *, the version"},
+	    {"userspace = /home/u/libnvidia-ml.so.*\n", "ending in *, the version"},
+	    {"userspace = /usr/lib/*\n", "ending in *, the version"},
+	    {"userspace = /usr/../etc/x*\n", "ending in *, the version"},
 	    {"\nmodules\n", "d:2: expected key=value"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -137,6 +211,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(the_shipped_nvidia_file_parses),
 	    cmocka_unit_test(bad_lines_are_named),
+	    cmocka_unit_test(the_module_and_the_user_space_driver_are_compared),
 	    cmocka_unit_test(the_local_file_overrides_key_by_key),
 	    cmocka_unit_test(a_cards_minor_and_its_file_less_hold),
 	};
