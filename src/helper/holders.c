@@ -361,6 +361,7 @@ int holders_check(const struct machine *m, const struct holders_opts *o, struct 
 	char held[512] = "", list[768] = "";
 	size_t total = 0, used = 0, shown = 0, spared = 0;
 	bool x_holds = false;
+	size_t x_files = 0;
 	int found = 0, r;
 
 	if (!ns)
@@ -388,7 +389,10 @@ int holders_check(const struct machine *m, const struct holders_opts *o, struct 
 			spared++;
 			continue;
 		}
-		x_holds |= o->x_pid > 0 && h[i].pid == o->x_pid;
+		if (o->x_pid > 0 && h[i].pid == o->x_pid) {
+			x_holds = true;
+			x_files++;
+		}
 		audit_clean(h[i].comm, comm, sizeof(comm));
 		pw = getpwuid(h[i].uid);
 		if (pw)
@@ -408,8 +412,10 @@ int holders_check(const struct machine *m, const struct holders_opts *o, struct 
 		held[strlen(held) - 2] = '\0'; /* its "; " joins it to the list */
 	if (r == 0 && (list[0] || held[0]))
 		r = ss_fail(e, -EBUSY, "the devices are in use: %s%s. %s%s", held, list,
-			    list[0] ? "Close those programs (session-switch never kills them) and try again"
-				    : "Nothing was changed",
+			    /* X alone: nothing of the user's to close */
+			    !list[0] || (x_holds && x_files == total - spared)
+				? "Nothing was changed"
+				: "Close those programs (session-switch never kills them) and try again",
 			    x_holds
 				? ". The X server stays up in this switch ([host] offload, or a card without "
 				  "outputs), so it must not use the card: give its configuration Option "
