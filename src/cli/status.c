@@ -72,6 +72,7 @@ static int status_json(const struct machine *m)
 	json_addr(&j, "host_gpu", !m->target_err && t->has_host_gpu, &t->host_gpu);
 	json_kstring(&j, "host_gpu_from", m->target_err ? "none" : host_gpu_from_str(t->host_gpu_from));
 	json_kbool(&j, "render_only", !m->target_err && t->render_only);
+	json_kbool(&j, "x_stays", !m->target_err && t->x_stays);
 	cli_json_gpus(&j, m);
 	json_end_object(&j);
 	json_finish(&j);
@@ -103,7 +104,9 @@ int cli_status(const struct machine *m, bool json)
 	if (t->has_host_gpu) {
 		pci_addr_format(&t->host_gpu, hn);
 		printf("\nhost GPU: %s (%s)%s", hn, host_gpu_from_str(t->host_gpu_from),
-		       t->render_only ? "; the VM's GPU is a 3D controller: X stays here in both modes" : "");
+		       t->render_only ? "; the VM's GPU is a 3D controller: X stays here in both modes"
+		       : t->x_stays   ? "; [host] offload: X stays here in both modes"
+				      : "");
 	} else {
 		printf("\nhost GPU: not chosen: ");
 		cli_print_indented(stdout, t->host_gpu_msg.msg, 2);

@@ -9,6 +9,9 @@
  *    be read makes it refuse, naming it, rather than count as free;
  *  - stall the helper with a huge /proc: the scan has a deadline, and
  *    running out of it refuses, naming how far it got;
+ *  - switch the card away under a running X server: a switch that leaves
+ *    X up checks the X server like any other process, and one that holds
+ *    a node of the card refuses it;
  *  - pass for a configured service by its name: such a process is only
  *    spared until the services are stopped; the check that follows the
  *    stop spares nobody;
@@ -363,6 +366,8 @@ int holders_check(const struct machine *m, const struct holders_opts *o, struct 
 	struct holder h[HOLDERS_MAX];
 	char held[768] = "", list[768] = "";
 	size_t total = 0, used = 0, shown = 0, spared = 0;
+	bool x_holds = false;
+	size_t x_files = 0;
 	int found = 0, r;
 
 	if (!ns)
@@ -390,6 +395,10 @@ int holders_check(const struct machine *m, const struct holders_opts *o, struct 
 			spared++;
 			continue;
 		}
+		if (o->x_pid > 0 && h[i].pid == o->x_pid) {
+			x_holds = true;
+			x_files++;
+		}
 		audit_clean(h[i].comm, comm, sizeof(comm));
 		pw = getpwuid(h[i].uid);
 		if (pw)
@@ -408,9 +417,18 @@ int holders_check(const struct machine *m, const struct holders_opts *o, struct 
 	if (held[0] && !list[0])
 		held[strlen(held) - 2] = '\0'; /* its "; " joins it to the list */
 	if (r == 0 && (list[0] || held[0]))
-		r = ss_fail(e, -EBUSY, "the devices are in use: %s%s. %s", held, list,
-			    list[0] ? "Close those programs (session-switch never kills them) and try again"
-				    : "Nothing was changed");
+		r = ss_fail(e, -EBUSY, "the devices are in use: %s%s. %s%s", held, list,
+			    /* X alone: nothing of the user's to close */
+			    !list[0] || (x_holds && x_files == total - spared)
+				? "Nothing was changed"
+				: "Close those programs (session-switch never kills them) and try again",
+			    x_holds
+				? ". The X server stays up in this switch ([host] offload, or a card without "
+				  "outputs), so it must not use the card: give its configuration Option "
+				  "\"AutoAddGPU\" \"off\" (the variants of session-switch setup have it) "
+				  "and log out once, so that X starts again without it; or, for a card with "
+				  "outputs, set [host] offload = no and the switch restarts X"
+				: "");
 	free(ns);
 	return r;
 }

@@ -38,6 +38,8 @@ int holders_scan(const struct sysroot *sr, const char *const *prefixes, size_t n
 struct holders_opts {
 	enum mode to;	     /* the mode a switch goes to */
 	int exclude_pid;     /* the X server, which the switch stops itself; 0 none */
+	int x_pid;	     /* the X server that stays up through the switch: checked like any
+				other process, and told apart in the message; 0 none */
 	bool spare_services; /* [host] services' own processes are stopped, and with [host]
 				persistence the file-less hold turned off, not refused */
 	int timeout_ms;	     /* the whole check's deadline */

@@ -83,7 +83,12 @@ extern const struct step_type step_modprobe, step_remove, step_rescan, step_wait
 int switch_check_holders(struct ctx *c, enum mode to, int exclude_pid, bool spare_services,
 			 struct ss_error *e);
 
-/* The GPU X runs on in mode m: the host GPU in vm mode, the card in host mode. */
+/* X keeps running through a switch of this machine: the display manager
+ * is managed and X runs on the host's GPU in both modes. */
+bool switch_x_stays(const struct machine *m);
+
+/* The GPU X runs on in mode m: the host GPU in vm mode, the card in host
+ * mode (the host GPU in both where X stays). */
 struct pci_addr step_mode_gpu(const struct ctx *c, enum mode m);
 
 void step_report(struct ctx *c, const char *phase, const char *action, const char *dev, const char *value,

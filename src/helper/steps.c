@@ -321,8 +321,9 @@ static int undo_rescan(struct ctx *c, const struct journal_step *r, struct ss_er
 struct pci_addr step_mode_gpu(const struct ctx *c, enum mode m)
 {
 	const struct target *t = &c->m->target;
-	/* A 3D controller has no outputs: X stays on the host's GPU in both modes. */
-	for (size_t i = 0; m == MODE_HOST && !t->render_only && i < t->n; i++) {
+	/* A 3D controller has no outputs, and an offload card drives none:
+	 * X stays on the host's GPU in both modes. */
+	for (size_t i = 0; m == MODE_HOST && !t->x_stays && i < t->n; i++) {
 		const struct pci_dev *d = pci_find(&c->m->devs, &t->fn[i].addr);
 		if (d && pci_is_display(d))
 			return d->addr;

@@ -40,10 +40,20 @@ void step_report(struct ctx *c, const char *phase, const char *action, const cha
 
 /* --- preflight: who holds the card ------------------------------------------ */
 
+/* X stays up through this switch (doc/design.md, "Which GPU stays"): it
+ * runs on the host's GPU in both modes, so the display manager is neither
+ * stopped nor started, and X is one more process that must not hold the
+ * card. */
+bool switch_x_stays(const struct machine *m)
+{
+	return display_managed(&m->conf) && m->target.x_stays;
+}
+
 int switch_check_holders(struct ctx *c, enum mode to, int exclude_pid, bool spare_services,
 			 struct ss_error *e)
 {
-	struct holders_opts ho = {to, exclude_pid, spare_services, c->o->wait_timeout_ms};
+	int x_pid = switch_x_stays(c->m) ? display_x_pid(&c->m->root, c->m->conf.display) : 0;
+	struct holders_opts ho = {to, exclude_pid, x_pid, spare_services, c->o->wait_timeout_ms};
 	return holders_check(c->m, &ho, e);
 }
 
@@ -118,7 +128,8 @@ static void persistence_rows(struct ctx *c)
 }
 
 /* The rows of a switch to `to`, in order: X stops before anything moves
- * under it; then what holds the driver (doc/design.md step 4): the
+ * under it (where X stays up, the holders are looked for again instead,
+ * right before the first change); then what holds the driver (doc/design.md step 4): the
  * services, checked gone, and the framebuffer console; the module stack
  * where [host] unload says so; the devices move as the plan says; on the
  * way back the modules, the console and the services come back in
@@ -129,7 +140,7 @@ static void persistence_rows(struct ctx *c)
 static void table_build(struct ctx *c, const struct plan *p, enum mode to, const char *login)
 {
 	const struct ss_config *conf = &c->m->conf;
-	bool dm = display_managed(conf);
+	bool dm = display_managed(conf) && !switch_x_stays(c->m);
 	char from_gpu[PCI_ADDR_LEN], to_gpu[PCI_ADDR_LEN];
 	struct pci_addr g;
 
@@ -144,7 +155,7 @@ static void table_build(struct ctx *c, const struct plan *p, enum mode to, const
 		for (size_t i = 0; i < conf->nservices; i++)
 			add_row(c, &step_service_stop, NULL, config_service_jname(&conf->services[i]));
 		persistence_rows(c);
-		if (conf->nservices)
+		if (conf->nservices || switch_x_stays(c->m))
 			add_row(c, &step_holders, NULL, NULL);
 		console_detect(c->m, &cf);
 		for (size_t i = 0; i < cf.nvt; i++)
@@ -488,7 +499,7 @@ static enum switch_result preflight(struct ctx *c, const struct plan *p, bool *g
 	}
 	if (ctx_open(c, e) < 0)
 		return SWITCH_REFUSED;
-	xpid = display_managed(&m->conf) ? display_x_pid(&m->root, m->conf.display) : 0;
+	xpid = display_managed(&m->conf) && !switch_x_stays(m) ? display_x_pid(&m->root, m->conf.display) : 0;
 	if ((r = switch_check_holders(c, p->to, xpid, true, e)) < 0) {
 		step_report(c, "preflight", "holders", NULL, NULL, kwait_now_ms() - t0, r, e->msg);
 		return SWITCH_REFUSED;
@@ -508,7 +519,8 @@ enum switch_result switch_run(const struct machine *m, enum mode to, const struc
 	long t0 = kwait_now_ms();
 	enum switch_result res;
 	bool go;
-	bool login = o->login_user && to == MODE_VM && display_managed(&m->conf);
+	/* a session that X keeps needs no new login */
+	bool login = o->login_user && to == MODE_VM && display_managed(&m->conf) && !switch_x_stays(m);
 
 	ctx_init(&c, m, o);
 	plan_build(m, to, &p);

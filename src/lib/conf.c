@@ -201,6 +201,20 @@ static int set_xorg_driver(struct ss_config *c, const char *value, const struct 
 	return r;
 }
 
+static int set_offload(struct ss_config *c, const char *value, const struct config_where *w,
+		       struct ss_error *e)
+{
+	int r = 0;
+
+	if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+		r = bad(e, w, ": \"%s\" is neither yes nor no", value);
+	if (r == 0) {
+		c->offload = value[0] == 'y';
+		c->has_offload = true;
+	}
+	return r;
+}
+
 int config_service_parse(const char *value, enum dm_kind *kind, char *name, size_t len, const char **why)
 {
 	static const struct {
@@ -422,6 +436,12 @@ static const struct config_key keys[] = {
      .def = "modesetting",
      .def_is_value = true,
      .set = set_xorg_driver},
+    {.section = "host",
+     .name = "offload",
+     .expects = "yes or no: the VM's GPU drives no monitor in host mode either (X stays on the host's GPU, "
+		"the card is a render offload device), so a switch moves it with X running",
+     .def = "yes for a 3D controller without outputs (class 0302), no for any other GPU",
+     .set = set_offload},
     {.section = "host",
      .name = "services",
      .expects =

@@ -36,6 +36,11 @@ struct ss_config {
 	char xorg_host_driver[PCI_DRIVER_LEN]; /* [host] xorg_driver: X's driver on the dGPU */
 	bool has_host_gpu;		       /* [host] gpu: the display controller the host keeps */
 	struct pci_addr host_gpu;
+	/* [host] offload: X stays on the host's GPU in host mode too, and
+	 * the VM's card is a render offload device; unset, the card's class
+	 * decides (a 3D controller has no outputs) */
+	bool has_offload;
+	bool offload;
 	/* [host] services: stopped before the devices move, started after
 	 * the way back, each through its init system (KIND:NAME). */
 	struct service {

@@ -200,8 +200,17 @@ static void target_checks(const struct machine *m, struct doctor *d)
 		    "%s is a 3D controller without outputs: X never runs on it, so in host mode X stays on "
 		    "%s and "
 		    "the dGPU is a render offload device (PRIME); a switch moves it between its driver and "
-		    "vfio-pci",
+		    "vfio-pci with X running, when X holds none of its nodes",
 		    t->fn[0].name, hn);
+	} else if (t->x_stays) {
+		char hn[32] = "the host's GPU";
+		if (t->has_host_gpu)
+			pci_addr_format(&t->host_gpu, hn);
+		ADD("offload", CHECK_OK, NULL,
+		    "[host] offload: X runs on %s in both modes and %s is a render offload device (PRIME) "
+		    "that drives no monitor; a switch moves it with X running, and refuses while X (or "
+		    "anything else) holds one of its nodes",
+		    hn, t->fn[0].name);
 	}
 	if (iommu_viable(&m->groups, &m->devs, set, t->n, t->has_host_gpu ? &t->host_gpu : NULL, &reasons))
 		ADD("group", CHECK_OK, NULL, "viable: nothing else shares the IOMMU group but bridges");

@@ -360,6 +360,13 @@ int target_resolve(const struct ss_config *c, const struct pci_list *devs, struc
 			    "%s: [vm] devices has no display controller; list the GPU (class 03xx) and its "
 			    "other functions",
 			    cp);
+	if (r == 0 && c->loaded && c->has_offload && !c->offload && t->render_only)
+		r = ss_fail(
+		    e, -EINVAL,
+		    "%s: [host] offload is no, but the VM's GPU is a 3D controller without outputs: X "
+		    "cannot run on it in host mode; remove the line (or set it to yes)",
+		    cp);
+	t->x_stays = t->render_only || (c->loaded && c->has_offload && c->offload);
 	for (size_t i = 0; r == 0 && c->loaded && i < c->nhost; i++) {
 		if (!in_set(set, t->n, &c->host[i].addr)) {
 			char n[PCI_ADDR_LEN];

@@ -30,8 +30,12 @@ struct target {
 	size_t n;
 	bool has_bridge;
 	struct pci_addr bridge;
-	bool from_config;	  /* false: detected */
-	bool render_only;	  /* the VM's GPU is a 3D controller without outputs */
+	bool from_config; /* false: detected */
+	bool render_only; /* the VM's GPU is a 3D controller without outputs */
+	/* X runs on host_gpu in both modes: a render-only card, or [host]
+	 * offload = yes (the monitors on the host's GPU, the card a PRIME
+	 * offload device); a switch then moves the card with X running */
+	bool x_stays;
 	bool has_host_gpu;	  /* false: host_gpu_msg says why, naming the candidates */
 	struct pci_addr host_gpu; /* the display controller X runs on in vm mode */
 	enum host_gpu_from host_gpu_from;

@@ -57,11 +57,13 @@ int variant_plan(const struct machine *m, struct variant_set *v, struct ss_error
 		if (d && pci_is_display(d))
 			dgpu = d;
 	}
-	/* A 3D controller drives no monitor: in host mode X stays on the
-	 * host's GPU too, and the dGPU is a render offload device. */
-	if (t->render_only)
+	/* A 3D controller, or a card of [host] offload, drives no monitor:
+	 * in host mode X stays on the host's GPU too, and the dGPU is a
+	 * render offload device. */
+	if (t->x_stays)
 		dgpu = igpu;
-	gpu_name(dgpu, "dgpu", v->xorg_name[MODE_HOST], sizeof(v->xorg_name[MODE_HOST]));
+	gpu_name(dgpu, t->x_stays ? "igpu" : "dgpu", v->xorg_name[MODE_HOST],
+		 sizeof(v->xorg_name[MODE_HOST]));
 	gpu_name(igpu, "igpu", v->xorg_name[MODE_VM], sizeof(v->xorg_name[MODE_VM]));
 	/* two cards of one vendor (a GT 710 for the host beside a 1080 Ti),
 	 * or X on the same GPU in both modes: one file per mode all the same */
@@ -73,9 +75,9 @@ int variant_plan(const struct machine *m, struct variant_set *v, struct ss_error
 	}
 
 	const char *host_driver =
-	    m->conf.xorg_host_driver[0] && !t->render_only ? m->conf.xorg_host_driver : "modesetting";
+	    m->conf.xorg_host_driver[0] && !t->x_stays ? m->conf.xorg_host_driver : "modesetting";
 	struct xorg_vars xv[2] = {
-	    [MODE_HOST] = {"host", "dgpu", host_driver, dgpu->addr, ""},
+	    [MODE_HOST] = {"host", t->x_stays ? "igpu" : "dgpu", host_driver, dgpu->addr, ""},
 	    [MODE_VM] = {"vm", "igpu", "modesetting", igpu->addr, ""},
 	};
 	for (int mode = MODE_HOST; mode <= MODE_VM; mode++) {

@@ -283,6 +283,29 @@ run xps9570-optimus setup --dry-run
 expect_out "would write /etc/X11/xorg.conf.intel-host"
 expect_out '"PCI:0:2:0"'
 expect_no_out '"PCI:1:0:0"'
+run xps9570-optimus --json status
+expect_jq '.x_stays' true
+# X cannot run on a card without outputs
+conf '[host]\noffload = no\n'
+run xps9570-optimus --config "$TMP/conf" doctor
+expect_rc 3
+expect_err "[host] offload is no, but the VM's GPU is a 3D controller without outputs"
+
+# --- A desktop whose monitors are on the iGPU, the card for PRIME offload
+# only: Z370 + GT 1030 with [host] offload
+conf '[host]\noffload = yes\ndrivers = 01:00.0=nvidia 01:00.1=snd_hda_intel\n'
+run z370-gt1030 --config "$TMP/conf" doctor
+expect_rc 0
+expect_out "OK    offload                  [host] offload: X runs on 0000:00:02.0 in both modes"
+run z370-gt1030 --config "$TMP/conf" --json status
+expect_jq '.x_stays' true
+expect_jq '.render_only' false
+run z370-gt1030 --config "$TMP/conf" setup --dry-run
+expect_out "would write /etc/X11/xorg.conf.intel-host"
+expect_out '"PCI:0:2:0"'
+expect_no_out '"PCI:1:0:0"'
+run z370-gt1030 --json status
+expect_jq '.x_stays' false
 
 # --- vfio-pci.ids= naming a Turing card and its root port: i7-7700 + RTX 2060
 run i7700-rtx2060-ids doctor

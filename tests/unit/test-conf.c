@@ -85,6 +85,7 @@ static void every_error_names_file_line_and_fix(void **state)
 	    {"[host]\nunload = nvidia/drm\n", {"conf:2:", "not a module name", ""}},
 	    {"[host]\nunload = nvidia nvidia\n", {"conf:2:", "listed twice", ""}},
 	    {"[host]\nunload = nvidia-drm nvidia_drm\n", {"conf:2:", "nvidia_drm is listed twice", ""}},
+	    {"[host]\noffload = true\n", {"conf:2:", "[host] offload", "neither yes nor no"}},
 	    {"[vm\n", {"conf:1:", "[name] alone", ""}},
 	    {"[vm]\ndevices = 0000:01:00.0\x01\n", {"conf:2:", "control character", ""}},
 	    {"[vm]\ndevices = 0000:01:00.0 0000:01:00.1 0000:01:00.2 0000:01:00.3 0000:01:00.4 "
@@ -122,6 +123,21 @@ static void display_keys(void **state)
 	assert_int_equal(c.dm, DM_COMMAND);
 	assert_int_equal(parse("[display]\nmanager = none\n", &c, &e), 0);
 	assert_int_equal(c.dm, DM_NONE);
+}
+
+static void offload_is_yes_no_or_unset(void **state)
+{
+	struct ss_config c;
+	struct ss_error e;
+	assert_int_equal(parse("[host]\noffload = yes\n", &c, &e), 0);
+	assert_true(c.has_offload);
+	assert_true(c.offload);
+	assert_int_equal(parse("[host]\noffload = no\n", &c, &e), 0);
+	assert_true(c.has_offload);
+	assert_false(c.offload);
+	/* unset: the card's class decides, so "no" is not assumed */
+	assert_int_equal(parse("[host]\ngpu = 00:02.0\n", &c, &e), 0);
+	assert_false(c.has_offload);
 }
 
 static void services_and_module_stack(void **state)
@@ -233,6 +249,7 @@ int main(void)
 	    cmocka_unit_test(empty_file_is_valid),
 	    cmocka_unit_test(every_error_names_file_line_and_fix),
 	    cmocka_unit_test(display_keys),
+	    cmocka_unit_test(offload_is_yes_no_or_unset),
 	    cmocka_unit_test(services_and_module_stack),
 	    cmocka_unit_test(driver_names),
 	    cmocka_unit_test(key_table_is_whole),

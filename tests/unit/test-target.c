@@ -74,6 +74,8 @@ static void wrong_devices_are_config_errors(void **state)
 	    {"seed", "[host]\ngpu = 00:03.0\n", "[host] gpu 0000:00:03.0", "not on this machine"},
 	    {"seed", "[vm]\ndevices = 01:00.0 01:00.1\n[host]\ngpu = 01:00.0\n", "[host] gpu 0000:01:00.0",
 	     "among the functions passed through"},
+	    /* X cannot run on a card without outputs */
+	    {"xps9570-optimus", "[host]\noffload = no\n", "[host] offload is no", "3D controller"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct machine m;
@@ -168,6 +170,31 @@ static void a_3d_controller_is_render_only(void **state)
 	machine_free(&m);
 }
 
+/* X stays on the host's GPU in both modes for a card without outputs and
+ * for one that [host] offload says drives none; any other card takes X. */
+static void x_stays_for_render_only_and_offload(void **state)
+{
+	struct machine m;
+	struct ss_error e;
+	(void)state;
+	fixture_machine(&m, "xps9570-optimus", NULL, MACHINE_OK, &e);
+	assert_true(m.target.x_stays);
+	machine_free(&m);
+	fixture_machine(&m, "xps9570-optimus", "[host]\noffload = yes\n", MACHINE_OK, &e);
+	assert_true(m.target.x_stays);
+	machine_free(&m);
+	fixture_machine(&m, "seed", NULL, MACHINE_OK, &e);
+	assert_false(m.target.x_stays);
+	machine_free(&m);
+	fixture_machine(&m, "seed", "[host]\noffload = no\n", MACHINE_OK, &e);
+	assert_false(m.target.x_stays);
+	machine_free(&m);
+	fixture_machine(&m, "seed", "[host]\noffload = yes\n", MACHINE_OK, &e);
+	assert_true(m.target.x_stays);
+	assert_false(m.target.render_only);
+	machine_free(&m);
+}
+
 static void navi_functions_and_guest_audio_are_a_cards_own(void **state)
 {
 	struct machine m;
@@ -193,6 +220,7 @@ int main(void)
 	    cmocka_unit_test(undecidable_detection_is_recorded),
 	    cmocka_unit_test(the_hosts_gpu_is_what_remains),
 	    cmocka_unit_test(a_3d_controller_is_render_only),
+	    cmocka_unit_test(x_stays_for_render_only_and_offload),
 	    cmocka_unit_test(navi_functions_and_guest_audio_are_a_cards_own),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
