@@ -112,6 +112,11 @@ int journal_parse(const char *text, const char *name, struct journal *j, struct 
 	while ((r = kvlines_next(&kv, &line, &eq, e)) > 0) {
 		int lineno = kv.lineno;
 		if (strcmp(line, "version") == 0) {
+			/* once, and before anything it decides the meaning of: a
+			 * second one would turn a version 2 journal's rows into a
+			 * version 1 one's (found by tests/fuzz/fuzz-journal.c) */
+			if (seen)
+				return BAD("%s:%d: version= must come first, and once", name, lineno);
 			if (strcmp(eq, "1") != 0 && strcmp(eq, "2") != 0)
 				return BAD("%s:%d: journal version %s is not understood", name, lineno, eq);
 			j->version = eq[0] - '0';

@@ -83,6 +83,8 @@ static void damaged(void **state)
 		const char *text, *want;
 	} cases[] = {
 	    {"version=3\n", "version 3"},
+	    {"version=2\nstate=pending\nversion=1\n", "j:3: version= must come first, and once"},
+	    {"state=done\nversion=1\n", "j:2: version= must come first"},
 	    {"version=1\nstep=variant - -\n", "j:2: unknown key"},
 	    {"version=2\nstate=done\nfrom=host\nto=vm\nfn=0000:01:00.0 before= after= host=\nstep=unbind "
 	     "0000:01:00.0\n",
