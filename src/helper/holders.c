@@ -104,7 +104,7 @@ struct scan {
 
 static int scan_process(struct scan *s, const char *pid, struct ss_error *e)
 {
-	char fddir[32], fdpath[64], target[256];
+	char fddir[32], target[256];
 	struct dirent *fe;
 	struct stat st;
 	size_t seen = 0;
@@ -127,12 +127,12 @@ static int scan_process(struct scan *s, const char *pid, struct ss_error *e)
 		}
 		if (!pid_name(fe->d_name))
 			continue;
-		snprintf(fdpath, sizeof(fdpath), "%s/%.10s", fddir, fe->d_name);
-		ssize_t n = sysroot_readlink(s->sr, fdpath, target, sizeof(target));
+		/* through the directory already open: one call per open file */
+		ssize_t n = sysroot_readlinkat(dirfd(fds), fe->d_name, target, sizeof(target));
 		/* a path longer than the buffer is no device node we look for */
 		if (n < 0 && !gone((int)n) && n != -ENAMETOOLONG)
-			r = ss_fail(e, (int)n, "cannot read %s of process %s: %s", fdpath, pid,
-				    strerror((int)-n));
+			r = ss_fail(e, (int)n, "cannot read %s/%.10s of process %s: %s", fddir, fe->d_name,
+				    pid, strerror((int)-n));
 		if (n < 0 || !matches(target, s->prefixes, s->nprefixes))
 			continue;
 		s->total++;

@@ -255,6 +255,21 @@ ssize_t sysroot_readlink(const struct sysroot *sr, const char *path, char *buf, 
 	return n;
 }
 
+ssize_t sysroot_readlinkat(int dirfd, const char *name, char *buf, size_t len)
+{
+	ssize_t n;
+
+	if (!name[0] || strchr(name, '/') || len < 2)
+		return -EINVAL;
+	n = readlinkat(dirfd, name, buf, len - 1);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= len - 1)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return n;
+}
+
 const char *sysroot_show(const struct sysroot *sr, const char *path, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s%s", sr->prefixed ? sr->prefix : "", path);
