@@ -118,16 +118,11 @@ bool sysroot_exists(const struct sysroot *sr, const char *path)
 	return true;
 }
 
-ssize_t sysroot_read(const struct sysroot *sr, const char *path, char *buf, size_t len)
+/* The small attribute open on fd, read and closed. */
+static ssize_t read_small(int fd, char *buf, size_t len)
 {
 	ssize_t n, total = 0;
-	int fd;
 
-	if (len == 0)
-		return -EINVAL;
-	fd = sysroot_openat(sr, path, O_RDONLY);
-	if (fd < 0)
-		return fd;
 	for (;;) {
 		n = read(fd, buf + total, len - 1 - (size_t)total);
 		if (n < 0) {
@@ -155,6 +150,38 @@ done:
 	while (total > 0 && (buf[total - 1] == '\n' || buf[total - 1] == ' '))
 		buf[--total] = '\0';
 	return total;
+}
+
+ssize_t sysroot_read(const struct sysroot *sr, const char *path, char *buf, size_t len)
+{
+	int fd;
+
+	if (len == 0)
+		return -EINVAL;
+	fd = sysroot_openat(sr, path, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	return read_small(fd, buf, len);
+}
+
+ssize_t sysroot_read_in(const struct sysroot *sr, int dirfd, const char *dir, const char *name, char *buf,
+			size_t len)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (len == 0 || !name[0] || strchr(name, '/'))
+		return -EINVAL;
+	if (sr->prefixed) {
+		/* a recorded tree's links resolve inside it only through the whole path */
+		if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+			return -ENAMETOOLONG;
+		return sysroot_read(sr, path, buf, len);
+	}
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return read_small(fd, buf, len);
 }
 
 ssize_t sysroot_slurp(const struct sysroot *sr, const char *path, size_t max, char **out)
