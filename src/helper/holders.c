@@ -109,6 +109,7 @@ static int scan_process(struct scan *s, const char *pid, struct ss_error *e)
 	struct stat st;
 	size_t seen = 0;
 	bool first = true;
+	uid_t uid = (uid_t)-1;
 	DIR *fds;
 	int r;
 
@@ -118,8 +119,6 @@ static int scan_process(struct scan *s, const char *pid, struct ss_error *e)
 		return gone(r) ? 0
 			       : ss_fail(e, r, "cannot read the open files of process %s (%s): %s", pid,
 					 fddir, strerror(-r));
-	if (fstat(dirfd(fds), &st) < 0)
-		st.st_uid = (uid_t)-1;
 	while (r == 0 && (errno = 0, fe = readdir(fds))) {
 		if (++seen % FDS_PER_CLOCK == 0 && kwait_now_ms() > s->deadline) {
 			r = -ETIMEDOUT;
@@ -141,10 +140,12 @@ static int scan_process(struct scan *s, const char *pid, struct ss_error *e)
 		struct holder *h = &s->out[s->stored++];
 		memset(h, 0, sizeof(*h));
 		h->pid = (pid_t)atol(pid);
-		h->uid = st.st_uid;
 		snprintf(h->node, sizeof(h->node), "%.*s", (int)sizeof(h->node) - 1, target);
 		if (first) {
 			char comm[40];
+			/* whose it is, asked only of a process that holds something */
+			if (fstat(dirfd(fds), &st) == 0)
+				uid = st.st_uid;
 			snprintf(comm, sizeof(comm), "/proc/%.10s/comm", pid);
 			if (sysroot_read(s->sr, comm, h->comm, sizeof(h->comm)) < 0)
 				snprintf(h->comm, sizeof(h->comm), "?");
@@ -154,6 +155,7 @@ static int scan_process(struct scan *s, const char *pid, struct ss_error *e)
 			memcpy(h->comm, h[-1].comm, sizeof(h->comm));
 			memcpy(h->unit, h[-1].unit, sizeof(h->unit));
 		}
+		h->uid = uid;
 	}
 	if (r == 0 && errno)
 		r = gone(-errno) ? 0 : ss_fail(e, -errno, "cannot list %s: %s", fddir, strerror(errno));
