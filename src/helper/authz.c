@@ -17,10 +17,11 @@
 
 static bool in_switch_group(uid_t ruid, gid_t rgid)
 {
-	struct group *g = getgrnam(SWITCH_GROUP);
 	gid_t groups[256];
 	int n;
 	bool in = ruid == 0;
+	/* root needs no group: no lookup through NSS for it */
+	struct group *g = in ? NULL : getgrnam(SWITCH_GROUP);
 
 	if (!in && g) {
 		in = rgid == g->gr_gid;

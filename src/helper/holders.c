@@ -107,11 +107,12 @@ struct scan {
 
 static int scan_process(struct scan *s, const char *pid, struct ss_error *e)
 {
-	char fddir[32], fdpath[64], target[256];
+	char fddir[32], target[256];
 	struct dirent *fe;
 	struct stat st;
 	size_t seen = 0;
 	bool first = true;
+	uid_t uid = (uid_t)-1;
 	DIR *fds;
 	int r;
 
@@ -121,8 +122,6 @@ static int scan_process(struct scan *s, const char *pid, struct ss_error *e)
 		return gone(r) ? 0
 			       : ss_fail(e, r, "cannot read the open files of process %s (%s): %s", pid,
 					 fddir, strerror(-r));
-	if (fstat(dirfd(fds), &st) < 0)
-		st.st_uid = (uid_t)-1;
 	while (r == 0 && (errno = 0, fe = readdir(fds))) {
 		if (++seen % FDS_PER_CLOCK == 0 && kwait_now_ms() > s->deadline) {
 			r = -ETIMEDOUT;
@@ -130,12 +129,12 @@ static int scan_process(struct scan *s, const char *pid, struct ss_error *e)
 		}
 		if (!pid_name(fe->d_name))
 			continue;
-		snprintf(fdpath, sizeof(fdpath), "%s/%.10s", fddir, fe->d_name);
-		ssize_t n = sysroot_readlink(s->sr, fdpath, target, sizeof(target));
+		/* through the directory already open: one call per open file */
+		ssize_t n = sysroot_readlinkat(dirfd(fds), fe->d_name, target, sizeof(target));
 		/* a path longer than the buffer is no device node we look for */
 		if (n < 0 && !gone((int)n) && n != -ENAMETOOLONG)
-			r = ss_fail(e, (int)n, "cannot read %s of process %s: %s", fdpath, pid,
-				    strerror((int)-n));
+			r = ss_fail(e, (int)n, "cannot read %s/%.10s of process %s: %s", fddir, fe->d_name,
+				    pid, strerror((int)-n));
 		if (n < 0 || !matches(target, s->prefixes, s->nprefixes))
 			continue;
 		s->total++;
@@ -144,10 +143,12 @@ static int scan_process(struct scan *s, const char *pid, struct ss_error *e)
 		struct holder *h = &s->out[s->stored++];
 		memset(h, 0, sizeof(*h));
 		h->pid = (pid_t)atol(pid);
-		h->uid = st.st_uid;
 		snprintf(h->node, sizeof(h->node), "%.*s", (int)sizeof(h->node) - 1, target);
 		if (first) {
 			char comm[40];
+			/* whose it is, asked only of a process that holds something */
+			if (fstat(dirfd(fds), &st) == 0)
+				uid = st.st_uid;
 			snprintf(comm, sizeof(comm), "/proc/%.10s/comm", pid);
 			if (sysroot_read(s->sr, comm, h->comm, sizeof(h->comm)) < 0)
 				snprintf(h->comm, sizeof(h->comm), "?");
@@ -157,6 +158,7 @@ static int scan_process(struct scan *s, const char *pid, struct ss_error *e)
 			memcpy(h->comm, h[-1].comm, sizeof(h->comm));
 			memcpy(h->unit, h[-1].unit, sizeof(h->unit));
 		}
+		h->uid = uid;
 	}
 	if (r == 0 && errno)
 		r = gone(-errno) ? 0 : ss_fail(e, -errno, "cannot list %s: %s", fddir, strerror(errno));

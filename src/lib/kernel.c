@@ -75,14 +75,23 @@ int kernel_read(const struct sysroot *sr, struct kernel_info *k, struct ss_error
 	if (strchr(k->release, '/'))
 		return ss_fail(e, -EINVAL, "/proc/sys/kernel/osrelease: \"%s\" is not a release name",
 			       k->release);
+	k->lists = calloc(1, sizeof(*k->lists));
+	if (!k->lists)
+		return ss_fail(e, -ENOMEM, "out of memory");
+#ifndef SS_PRIVILEGED
+	/* Only doctor asks for build options; the helper would read a
+	 * quarter of a megabyte on every switch for nothing. */
 	snprintf(path, sizeof(path), "/boot/config-%s", k->release);
 	if (sysroot_slurp(sr, path, CONFIG_MAX, &k->config) >= 0) {
 		snprintf(k->config_from, sizeof(k->config_from), "%s", path);
 		return 0;
 	}
-#if defined(HAVE_ZLIB) && !defined(SS_PRIVILEGED)
+#ifdef HAVE_ZLIB
 	if (read_config_gz(sr, &k->config) == 0)
 		snprintf(k->config_from, sizeof(k->config_from), "/proc/config.gz");
+#endif
+#else
+	(void)path;
 #endif
 	return 0;
 }
@@ -91,6 +100,36 @@ void kernel_free(struct kernel_info *k)
 {
 	free(k->config);
 	k->config = NULL;
+	if (k->lists) {
+		free(k->lists->text[0]);
+		free(k->lists->text[1]);
+		free(k->lists);
+		k->lists = NULL;
+	}
+}
+
+enum { LIST_BUILTIN, LIST_DEP };
+
+/* The text of one module list, or NULL when it cannot be read; *own is set
+ * when the caller must free it (no cache to keep it in). */
+static char *module_list(const struct sysroot *sr, const struct kernel_info *k, int which, bool *own)
+{
+	static const char *const names[] = {[LIST_BUILTIN] = "modules.builtin", [LIST_DEP] = "modules.dep"};
+	char path[PATH_MAX], *text = NULL;
+
+	*own = false;
+	if (k->lists && k->lists->read[which])
+		return k->lists->text[which];
+	snprintf(path, sizeof(path), "/lib/modules/%s/%s", k->release, names[which]);
+	if (sysroot_slurp(sr, path, 16 * CONFIG_MAX, &text) < 0)
+		text = NULL;
+	if (!k->lists) {
+		*own = true;
+		return text;
+	}
+	k->lists->text[which] = text;
+	k->lists->read[which] = true;
+	return text;
 }
 
 enum kopt kernel_option(const struct kernel_info *k, const char *name)
@@ -134,23 +173,20 @@ static bool lists_module(const char *text, const char *file, bool dep_format)
 
 enum kmod kernel_module_file(const struct sysroot *sr, const struct kernel_info *k, const char *file)
 {
-	char path[PATH_MAX], *text = NULL;
 	enum kmod m = KMOD_MISSING;
+	bool own;
+	char *text = module_list(sr, k, LIST_BUILTIN, &own);
 
-	snprintf(path, sizeof(path), "/lib/modules/%s/modules.builtin", k->release);
-	if (sysroot_slurp(sr, path, CONFIG_MAX, &text) >= 0) {
-		if (lists_module(text, file, false))
-			m = KMOD_BUILTIN;
+	if (text && lists_module(text, file, false))
+		m = KMOD_BUILTIN;
+	if (own)
 		free(text);
-		text = NULL;
-	}
 	if (m == KMOD_MISSING) {
-		snprintf(path, sizeof(path), "/lib/modules/%s/modules.dep", k->release);
-		if (sysroot_slurp(sr, path, 16 * CONFIG_MAX, &text) >= 0) {
-			if (lists_module(text, file, true))
-				m = KMOD_LOADABLE;
+		text = module_list(sr, k, LIST_DEP, &own);
+		if (text && lists_module(text, file, true))
+			m = KMOD_LOADABLE;
+		if (own)
 			free(text);
-		}
 	}
 	return m;
 }
@@ -218,18 +254,17 @@ static bool find_module(const char *text, const char *driver, bool dep, char *mo
 enum kmod kernel_driver_module(const struct sysroot *sr, const struct kernel_info *k, const char *driver,
 			       char *module, size_t len)
 {
-	static const char *const lists[] = {"modules.builtin", "modules.dep"};
 	enum kmod m = KMOD_MISSING;
 	char path[PATH_MAX];
 
 	snprintf(module, len, "%s", driver);
-	for (size_t i = 0; m == KMOD_MISSING && i < 2; i++) {
-		char *text = NULL;
-		snprintf(path, sizeof(path), "/lib/modules/%s/%s", k->release, lists[i]);
-		if (sysroot_slurp(sr, path, 16 * CONFIG_MAX, &text) >= 0 &&
-		    find_module(text, driver, i == 1, module, len))
-			m = i == 0 ? KMOD_BUILTIN : KMOD_LOADABLE;
-		free(text);
+	for (int i = LIST_BUILTIN; m == KMOD_MISSING && i <= LIST_DEP; i++) {
+		bool own;
+		char *text = module_list(sr, k, i, &own);
+		if (text && find_module(text, driver, i == LIST_DEP, module, len))
+			m = i == LIST_BUILTIN ? KMOD_BUILTIN : KMOD_LOADABLE;
+		if (own)
+			free(text);
 	}
 	if (m != KMOD_BUILTIN) {
 		char name[256];

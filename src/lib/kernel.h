@@ -13,10 +13,20 @@
 enum kopt { KOPT_UNKNOWN, KOPT_NO, KOPT_YES, KOPT_MODULE };
 enum kmod { KMOD_MISSING, KMOD_LOADABLE, KMOD_BUILTIN, KMOD_LOADED };
 
+/* modules.builtin and modules.dep of the running kernel, each read the
+ * first time a lookup needs it and kept until kernel_free: a switch to vm
+ * asks about several modules, and modules.dep is half a megabyte. */
+struct kernel_lists {
+	char *text[2];
+	bool read[2];
+};
+
 struct kernel_info {
 	char release[128];	    /* /proc/sys/kernel/osrelease */
 	char config_from[PATH_MAX]; /* "/boot/config-6.1.0" or "/proc/config.gz"; "" if none */
-	char *config;		    /* its text, or NULL */
+	char *config;		    /* its text, or NULL; never read by the helper (no
+				       build option is a check of its own) */
+	struct kernel_lists *lists; /* NULL: every lookup reads the files again */
 };
 
 int kernel_read(const struct sysroot *sr, struct kernel_info *k, struct ss_error *e);

@@ -1,22 +1,27 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pci.h"
 
 #define DEVDIR "/sys/bus/pci/devices"
 
-static int read_hex(const struct sysroot *sr, const char *name, const char *attr, unsigned long max,
-		    unsigned long *out, struct ss_error *e)
+/* The attributes of one device are read through its directory, open as
+ * dirfd: one lookup of the device instead of one per attribute. */
+static int read_hex(const struct sysroot *sr, int dirfd, const char *name, const char *attr,
+		    unsigned long max, unsigned long *out, struct ss_error *e)
 {
-	char path[256], buf[64], *end;
+	char dir[128], path[256], buf[64], *end;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), DEVDIR "/%s/%s", name, attr);
-	n = sysroot_read(sr, path, buf, sizeof(buf));
+	snprintf(dir, sizeof(dir), DEVDIR "/%s", name);
+	snprintf(path, sizeof(path), "%s/%s", dir, attr);
+	n = sysroot_read_in(sr, dirfd, dir, attr, buf, sizeof(buf));
 	if (n < 0) {
 		char shown[PATH_MAX];
 		return ss_fail(e, (int)n, "%s: %s", sysroot_show(sr, path, shown, sizeof(shown)),
@@ -36,13 +41,12 @@ bad:;
 }
 
 /* The basename of a link like ../../../bus/pci/drivers/nvidia, or "". */
-static int read_link_base(const struct sysroot *sr, const char *name, const char *attr, char *out, size_t len)
+static int read_link_base(int dirfd, const char *attr, char *out, size_t len)
 {
-	char path[256], target[PATH_MAX];
+	char target[PATH_MAX];
 	ssize_t n;
 
-	snprintf(path, sizeof(path), DEVDIR "/%s/%s", name, attr);
-	n = sysroot_readlink(sr, path, target, sizeof(target));
+	n = sysroot_readlinkat(dirfd, attr, target, sizeof(target));
 	if (n < 0) {
 		out[0] = '\0';
 		return (int)n;
@@ -78,36 +82,29 @@ static int read_parent(const struct sysroot *sr, struct pci_dev *d, struct ss_er
 	return 0;
 }
 
-int pci_read_dev(const struct sysroot *sr, const char *name, struct pci_dev *d, struct ss_error *e)
+static int read_attrs(const struct sysroot *sr, int dirfd, const char *name, struct pci_dev *d,
+		      struct ss_error *e)
 {
 	unsigned long v;
-	char path[256], buf[PCI_DRIVER_LEN + 8];
+	char dir[128], buf[PCI_DRIVER_LEN + 8];
 	int r;
 
-	memset(d, 0, sizeof(*d));
-	if (!pci_addr_parse_strict(name, &d->addr))
-		return ss_fail(e, -EINVAL, "\"%s\" in " DEVDIR " is not a PCI address", name);
-	pci_addr_format(&d->addr, d->name);
-	snprintf(path, sizeof(path), DEVDIR "/%s", name);
-	if (!sysroot_exists(sr, path))
-		return ss_fail(e, -ENOENT, "PCI device %s is not present", name);
-
-	if ((r = read_hex(sr, name, "class", 0xffffff, &v, e)) < 0)
+	if ((r = read_hex(sr, dirfd, name, "class", 0xffffff, &v, e)) < 0)
 		return r;
 	d->class = (uint32_t)v;
-	if ((r = read_hex(sr, name, "vendor", 0xffff, &v, e)) < 0)
+	if ((r = read_hex(sr, dirfd, name, "vendor", 0xffff, &v, e)) < 0)
 		return r;
 	d->vendor = (uint16_t)v;
-	if ((r = read_hex(sr, name, "device", 0xffff, &v, e)) < 0)
+	if ((r = read_hex(sr, dirfd, name, "device", 0xffff, &v, e)) < 0)
 		return r;
 	d->device = (uint16_t)v;
 	/* Subsystem IDs are informative only; old trees may lack them. */
-	if (read_hex(sr, name, "subsystem_vendor", 0xffff, &v, NULL) == 0)
+	if (read_hex(sr, dirfd, name, "subsystem_vendor", 0xffff, &v, NULL) == 0)
 		d->subvendor = (uint16_t)v;
-	if (read_hex(sr, name, "subsystem_device", 0xffff, &v, NULL) == 0)
+	if (read_hex(sr, dirfd, name, "subsystem_device", 0xffff, &v, NULL) == 0)
 		d->subdevice = (uint16_t)v;
 
-	r = read_link_base(sr, name, "driver", d->driver, sizeof(d->driver));
+	r = read_link_base(dirfd, "driver", d->driver, sizeof(d->driver));
 	if (r < 0 && r != -ENOENT)
 		return ss_fail(e, r, "%s: cannot read its driver link: %s", name, strerror(-r));
 
@@ -117,12 +114,12 @@ int pci_read_dev(const struct sysroot *sr, const char *name, struct pci_dev *d, 
 	 * scan.  pci_read_override() reads it where it is needed. */
 
 	d->boot_vga = -1;
-	snprintf(path, sizeof(path), DEVDIR "/%s/boot_vga", name);
-	if (sysroot_read(sr, path, buf, sizeof(buf)) >= 0)
+	snprintf(dir, sizeof(dir), DEVDIR "/%s", name);
+	if (sysroot_read_in(sr, dirfd, dir, "boot_vga", buf, sizeof(buf)) >= 0)
 		d->boot_vga = strcmp(buf, "1") == 0;
 
 	d->iommu_group = -1;
-	if (read_link_base(sr, name, "iommu_group", buf, sizeof(buf)) == 0) {
+	if (read_link_base(dirfd, "iommu_group", buf, sizeof(buf)) == 0) {
 		char *end;
 		long g = strtol(buf, &end, 10);
 		if (*end || g < 0 || g > 1000000)
@@ -130,10 +127,25 @@ int pci_read_dev(const struct sysroot *sr, const char *name, struct pci_dev *d, 
 				       buf);
 		d->iommu_group = (int)g;
 	}
+	return read_parent(sr, d, e);
+}
 
-	if ((r = read_parent(sr, d, e)) < 0)
-		return r;
-	return 0;
+int pci_read_dev(const struct sysroot *sr, const char *name, struct pci_dev *d, struct ss_error *e)
+{
+	char path[256];
+	int fd, r;
+
+	memset(d, 0, sizeof(*d));
+	if (!pci_addr_parse_strict(name, &d->addr))
+		return ss_fail(e, -EINVAL, "\"%s\" in " DEVDIR " is not a PCI address", name);
+	pci_addr_format(&d->addr, d->name);
+	snprintf(path, sizeof(path), DEVDIR "/%s", name);
+	fd = sysroot_openat(sr, path, O_PATH);
+	if (fd < 0)
+		return ss_fail(e, -ENOENT, "PCI device %s is not present", name);
+	r = read_attrs(sr, fd, name, d, e);
+	close(fd);
+	return r;
 }
 
 /* The PCI function a class device hangs from: the last PCI address in the
@@ -159,12 +171,13 @@ static bool owner_of(const char *target, struct pci_addr *a)
 	return found;
 }
 
-static struct pci_dev *dev_of_link(const struct sysroot *sr, struct pci_list *l, const char *path)
+/* The function the link `name` of the class directory open as dirfd hangs from. */
+static struct pci_dev *dev_of_link(int dirfd, struct pci_list *l, const char *name)
 {
 	char target[PATH_MAX];
 	struct pci_addr a;
 
-	if (sysroot_readlink(sr, path, target, sizeof(target)) < 0 || !owner_of(target, &a))
+	if (sysroot_readlinkat(dirfd, name, target, sizeof(target)) < 0 || !owner_of(target, &a))
 		return NULL;
 	for (size_t i = 0; i < l->n; i++)
 		if (pci_addr_cmp(&l->dev[i].addr, &a) == 0)
@@ -191,8 +204,7 @@ static void pci_attach_class(const struct sysroot *sr, struct pci_list *l, const
 		bool render = drm && strncmp(de->d_name, "renderD", 7) == 0;
 		if (!card && !render && !conn)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", classdir, de->d_name);
-		if (!(dev = dev_of_link(sr, l, path)))
+		if (!(dev = dev_of_link(dirfd(d), l, de->d_name)))
 			continue;
 		if (conn) {
 			snprintf(path, sizeof(path), "%s/%s/status", classdir, de->d_name);
@@ -264,7 +276,7 @@ fail:
 
 bool pci_has_card(const struct sysroot *sr, const struct pci_addr *a, const char *kind)
 {
-	char classdir[32], path[PATH_MAX], target[PATH_MAX];
+	char classdir[32], target[PATH_MAX];
 	struct pci_addr owner;
 	struct dirent *de;
 	bool found = false;
@@ -278,9 +290,8 @@ bool pci_has_card(const struct sysroot *sr, const struct pci_addr *a, const char
 	while (!found && (de = readdir(d))) {
 		if (strncmp(de->d_name, "card", 4) != 0 || strchr(de->d_name, '-'))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", classdir, de->d_name);
-		found = sysroot_readlink(sr, path, target, sizeof(target)) >= 0 && owner_of(target, &owner) &&
-			pci_addr_cmp(&owner, a) == 0;
+		found = sysroot_readlinkat(dirfd(d), de->d_name, target, sizeof(target)) >= 0 &&
+			owner_of(target, &owner) && pci_addr_cmp(&owner, a) == 0;
 	}
 	closedir(d);
 	return found;

@@ -33,9 +33,23 @@ bool sysroot_exists(const struct sysroot *sr, const char *path);
 /* Read a small attribute: NUL-terminated, trailing newlines removed.
  * Returns its length or -errno (-EFBIG if it does not fit). */
 ssize_t sysroot_read(const struct sysroot *sr, const char *path, char *buf, size_t len);
+/* The same for the attribute `name` (one component) of the directory dir,
+ * open as dirfd (sysroot_openat O_PATH | O_DIRECTORY): in the real root
+ * the lookup starts at dirfd, so reading many attributes of one device
+ * does not walk the whole path each time; in a recorded tree it walks
+ * dir/name from the root, where its links must resolve. */
+ssize_t sysroot_read_in(const struct sysroot *sr, int dirfd, const char *dir, const char *name, char *buf,
+			size_t len);
 /* Read a whole file into a malloc'd buffer (NUL-terminated), at most max bytes. */
 ssize_t sysroot_slurp(const struct sysroot *sr, const char *path, size_t max, char **out);
 ssize_t sysroot_readlink(const struct sysroot *sr, const char *path, char *buf, size_t len);
+/* The same for a link `name` (one path component, no '/') in a directory
+ * opened through this layer (dirfd(3) of sysroot_opendir): the directory
+ * is inside the root already, and the link itself is read, never
+ * followed, so no lookup can leave it.  One system call where the scan of
+ * a directory of links (/proc/PID/fd) would otherwise open its parent for
+ * every entry. */
+ssize_t sysroot_readlinkat(int dirfd, const char *name, char *buf, size_t len);
 
 /* The directory holding path, opened inside the root (for the *at() calls
  * that write: openat O_CREAT, renameat, symlinkat, unlinkat); *base is
