@@ -191,17 +191,90 @@ static int run_verb(const struct args *a, const struct machine *m, const struct 
 	return exits[res];
 }
 
+/* Everything before the first change: who may run us, then root.  The
+ * seat login is read before the caller is shut out, so the one change
+ * that may come first is the creation of RUN_DIR itself: root's, 0700,
+ * empty. */
+static int authorize(const struct args *a, uid_t ruid, gid_t rgid, int *rundir, struct authz *az)
+{
+	struct ss_error e = {""};
+	int rc = EXIT_REFUSED, r;
+
+	/* Only the init system may roll back without bringing the display
+	 * manager back: anyone else would be left without a login screen. */
+	if (a->boot && ruid != 0) {
+		fprintf(stderr,
+			"session-switch: recover --boot is for the init system, before the display manager; "
+			"run session-switch recover\n");
+	} else if (geteuid() != 0) {
+		fprintf(stderr,
+			"session-switch-helper: not running as root: it must be installed setuid root "
+			"(make install as root does that)\n");
+	} else if ((*rundir = rundir_open(&e)) < 0) {
+		fprintf(stderr, "session-switch: %s\n", e.msg);
+	} else if (!authz_check(*rundir, ruid, rgid, az)) {
+		audit(LOG_WARNING,
+		      "denied: %s by a user neither in group " SWITCH_GROUP " nor logged in at "
+		      "the login screen",
+		      verbs[a->verb]);
+		fprintf(stderr,
+			"session-switch: you may not switch the GPU: log in at the login screen, or ask "
+			"an administrator to add you to the group " SWITCH_GROUP "\n");
+	} else {
+		if (!az->member)
+			audit(LOG_NOTICE, "allowed: %s by the seat login of %s on %s (%s)", verbs[a->verb],
+			      az->seat.user, az->seat.tty, az->seat.service);
+		if ((r = privs_become_root()) < 0)
+			fprintf(stderr, "session-switch-helper: becoming root: %s\n", strerror(-r));
+		else
+			rc = EXIT_OK;
+	}
+	return rc;
+}
+
+/* As root: the configuration, the lock (not for status), the machine,
+ * then the verb. */
+static int load_and_run(const struct args *a, const struct authz *az, int rundir, struct switch_opts *so,
+			struct out *out)
+{
+	struct ss_error e = {""};
+	struct ss_config conf;
+	struct machine m;
+	int lock = -1, rc, r;
+
+	r = config_load_secure(SS_DEFAULT_CONFIG, &conf, &e);
+	if (r == -ENOENT)
+		config_init(&conf);
+	rc = r < 0 && r != -ENOENT ? EXIT_CONFIG : EXIT_OK;
+	if (rc == EXIT_CONFIG) {
+		audit(LOG_ERR, "refused: %s", e.msg);
+		fprintf(stderr, "session-switch: %s\n", e.msg);
+	}
+	if (rc == EXIT_OK && a->verb != VERB_STATUS && (lock = lock_take(rundir, a->wait_s, &e)) < 0) {
+		fprintf(stderr, "session-switch: %s\n", e.msg);
+		rc = lock == -EBUSY ? EXIT_BUSY : EXIT_REFUSED;
+	}
+	if (rc == EXIT_OK) {
+		enum machine_fail mf = machine_load_real(&m, &conf, &e);
+		rc = machine_verdict(&m, mf, a->verb, &e);
+		if (rc == EXIT_OK)
+			rc = a->verb == VERB_STATUS ? status(&m) : run_verb(a, &m, az, so, out, &lock);
+		machine_free(&m);
+	}
+	if (lock >= 0)
+		close(lock);
+	return rc;
+}
+
+/* The order of doas and slock: argv, who, root, load, run. */
 int main(int argc, char **argv)
 {
 	struct switch_opts so = {.ruid = getuid(), .write_timeout_ms = 20000, .wait_timeout_ms = 10000};
 	gid_t rgid = getgid();
-	struct ss_error e = {""};
 	struct args a = {VERB_VM, false, false, false, 0};
-	struct ss_config conf;
-	struct machine m;
 	struct authz az;
 	struct out out = {.json = false, .relay = -1};
-	int lock = -1, rc, r, rundir;
+	int rc, rundir = -1;
 
 	/* Rule 1: no argv[0], no service (CVE-2021-4034). */
 	if (argc < 1 || !argv || !argv[0])
@@ -212,71 +285,15 @@ int main(int argc, char **argv)
 	privs_sanitize();
 	audit_open(so.ruid);
 	if (parse_args(argc, argv, &a) < 0)
-		return usage();
-	out.json = a.json;
-	/* Only the init system may roll back without bringing the display
-	 * manager back: anyone else would be left without a login screen. */
-	if (a.boot && so.ruid != 0) {
-		fprintf(stderr,
-			"session-switch: recover --boot is for the init system, before the display manager; "
-			"run session-switch recover\n");
-		return EXIT_REFUSED;
-	}
-	if (geteuid() != 0) {
-		fprintf(stderr,
-			"session-switch-helper: not running as root: it must be installed setuid root "
-			"(make install as root does that)\n");
-		return EXIT_REFUSED;
-	}
-	/* The seat login is read before the caller is shut out, so the one
-	 * change that may come first is the creation of RUN_DIR itself:
-	 * root's, 0700, empty. */
-	if ((rundir = rundir_open(&e)) < 0) {
-		fprintf(stderr, "session-switch: %s\n", e.msg);
-		return EXIT_REFUSED;
-	}
-	out.rundir = rundir;
-	if (!authz_check(rundir, so.ruid, rgid, &az)) {
-		audit(LOG_WARNING,
-		      "denied: %s by a user neither in group " SWITCH_GROUP " nor logged in at "
-		      "the login screen",
-		      verbs[a.verb]);
-		fprintf(stderr,
-			"session-switch: you may not switch the GPU: log in at the login screen, or ask "
-			"an administrator to add you to the group " SWITCH_GROUP "\n");
-		close(rundir);
-		return EXIT_REFUSED;
-	}
-	if (!az.member)
-		audit(LOG_NOTICE, "allowed: %s by the seat login of %s on %s (%s)", verbs[a.verb],
-		      az.seat.user, az.seat.tty, az.seat.service);
-	if ((r = privs_become_root()) < 0) {
-		fprintf(stderr, "session-switch-helper: becoming root: %s\n", strerror(-r));
-		close(rundir);
-		return EXIT_REFUSED;
-	}
-
-	r = config_load_secure(SS_DEFAULT_CONFIG, &conf, &e);
-	if (r == -ENOENT)
-		config_init(&conf);
-	rc = r < 0 && r != -ENOENT ? EXIT_CONFIG : EXIT_OK;
-	if (rc == EXIT_CONFIG) {
-		audit(LOG_ERR, "refused: %s", e.msg);
-		fprintf(stderr, "session-switch: %s\n", e.msg);
-	}
-	if (rc == EXIT_OK && a.verb != VERB_STATUS && (lock = lock_take(rundir, a.wait_s, &e)) < 0) {
-		fprintf(stderr, "session-switch: %s\n", e.msg);
-		rc = lock == -EBUSY ? EXIT_BUSY : EXIT_REFUSED;
-	}
+		rc = usage();
+	else
+		rc = authorize(&a, so.ruid, rgid, &rundir, &az);
 	if (rc == EXIT_OK) {
-		enum machine_fail mf = machine_load_real(&m, &conf, &e);
-		rc = machine_verdict(&m, mf, a.verb, &e);
-		if (rc == EXIT_OK)
-			rc = a.verb == VERB_STATUS ? status(&m) : run_verb(&a, &m, &az, &so, &out, &lock);
-		machine_free(&m);
+		out.json = a.json;
+		out.rundir = rundir;
+		rc = load_and_run(&a, &az, rundir, &so, &out);
 	}
-	if (lock >= 0)
-		close(lock);
-	close(rundir);
+	if (rundir >= 0)
+		close(rundir);
 	return rc;
 }
