@@ -13,4 +13,4 @@ if [ -z "$deb" ]; then
 	deb=$(ls "$build"/deb/session-switch_*.deb | head -1)
 fi
 rm -rf "$out"; mkdir -p "$out"
-exec flock "$build/tests/guest/.boot-lock" "$here/run" --out "$out" --timeout 300 "$here/deb-phase.sh" "$deb"
+exec "$here/with-slot" "$build" "$here/run" --out "$out" --timeout 300 "$here/deb-phase.sh" "$deb"

@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd -P)
 build=${SS_BUILDDIR:-$PWD}
 out=$build/tests/guest/out/nvidia-stuck
 rm -rf "$out"; mkdir -p "$out"
-boot() { flock "$build/tests/guest/.boot-lock" "$here/run" --build "$build" --out "$out" --timeout 300 \
+boot() { "$here/with-slot" "$build" "$here/run" --build "$build" --out "$out" --timeout 300 \
 	"$here/nvidia-stuck-phase.sh" "$@"; }
 failed=0
 boot stuck || failed=1
