@@ -267,11 +267,11 @@ static int setup_locked(const struct machine *m, bool dry_run, bool undo, bool j
 	struct host_hint h;
 	host_hint(m, &h);
 	if (rc == EXIT_OK && (h.services[0] || h.unload[0]))
-		printf("\nWhat holds the card (from %s, and what is installed and loaded here): to stop "
+		printf("\nWhat holds the card (from %s, and what is installed and loaded here): to "
 		       "%s around a switch, add to %s:\n  [host]\n%s%s%s%s%s%s",
 		       h.from,
-		       h.services[0] && h.unload[0] ? "its services and unload its modules"
-		       : h.services[0]		    ? "its services"
+		       h.services[0] && h.unload[0] ? "stop its services and unload its modules"
+		       : h.services[0]		    ? "stop its services"
 						    : "unload its modules instead of unbinding it",
 		       SS_DEFAULT_CONFIG, h.services[0] ? "  services = " : "", h.services,
 		       h.services[0] ? "\n" : "", h.unload[0] ? "  unload = " : "", h.unload,
