@@ -331,6 +331,13 @@ void drvdata_versions(const struct sysroot *sr, const struct drvdata *d, struct 
 		}
 		free(text);
 	}
+	drvdata_userspace(sr, d, v);
+}
+
+void drvdata_userspace(const struct sysroot *sr, const struct drvdata *d, struct drvdata_versions *v)
+{
+	v->user[0] = v->user_from[0] = '\0';
+	v->match = false;
 	for (size_t i = 0; i < d->nuserspace && !v->match; i++) {
 		char dir[DRVDATA_PATH];
 		const char *slash = strrchr(d->userspace[i], '/');

@@ -90,5 +90,9 @@ bool drvdata_persistence_held(const struct sysroot *sr, const struct drvdata *d,
 /* The loaded module's version and the installed user-space driver's,
  * each "" where the data file names no file or none reads. */
 void drvdata_versions(const struct sysroot *sr, const struct drvdata *d, struct drvdata_versions *v);
+/* Only the user-space half: v->user and v->match against v->kernel as the
+ * caller set it (the version of the module file that [host] unload loads
+ * again, modcheck.c). */
+void drvdata_userspace(const struct sysroot *sr, const struct drvdata *d, struct drvdata_versions *v);
 
 #endif

@@ -11,6 +11,7 @@
 #endif
 
 #include "kernel.h"
+#include "modinfo.h"
 
 #define CONFIG_MAX (4 * 1024 * 1024)
 
@@ -152,8 +153,10 @@ enum kopt kernel_option(const struct kernel_info *k, const char *name)
 	return KOPT_NO;
 }
 
-/* Does a modules.* file list a module file named `file`.ko[.xz|.zst|.gz]? */
-static bool lists_module(const char *text, const char *file, bool dep_format)
+/* Does a modules.* file list a module file named `file`.ko[.xz|.zst|.gz]?
+ * Its path, up to the ':' of modules.dep, in path and plen when asked. */
+static bool lists_module_at(const char *text, const char *file, bool dep_format, const char **path,
+			    size_t *plen)
 {
 	size_t flen = strlen(file);
 	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
@@ -165,10 +168,20 @@ static bool lists_module(const char *text, const char *file, bool dep_format)
 		while (b > p && b[-1] != '/')
 			b--;
 		if ((size_t)(end - b) >= flen + 3 && strncmp(b, file, flen) == 0 &&
-		    strncmp(b + flen, ".ko", 3) == 0)
+		    strncmp(b + flen, ".ko", 3) == 0) {
+			if (path) {
+				*path = p;
+				*plen = (size_t)(end - p);
+			}
 			return true;
+		}
 	}
 	return false;
+}
+
+static bool lists_module(const char *text, const char *file, bool dep_format)
+{
+	return lists_module_at(text, file, dep_format, NULL, NULL);
 }
 
 enum kmod kernel_module_file(const struct sysroot *sr, const struct kernel_info *k, const char *file)
@@ -304,4 +317,45 @@ const char *kmod_str(enum kmod m)
 	default:
 		return "missing";
 	}
+}
+
+int kernel_module_version(const struct sysroot *sr, const struct kernel_info *k, const char *module,
+			  struct kernel_modver *v, struct ss_error *e)
+{
+	char file[128], *list;
+	const char *at = NULL;
+	size_t alen = 0;
+	bool own, found = false;
+	int r = -ENOENT, fd;
+
+	memset(v, 0, sizeof(*v));
+	list = module_list(sr, k, LIST_DEP, &own);
+	/* modprobe's names: '-' and '_' alike (nvidia_drm is nvidia-drm.ko) */
+	for (int dashed = 0; list && !found && dashed < 2; dashed++) {
+		snprintf(file, sizeof(file), "%s", module);
+		for (char *p = file; dashed && *p; p++)
+			*p = *p == '_' ? '-' : *p;
+		found = lists_module_at(list, file, true, &at, &alen);
+	}
+	if (found)
+		snprintf(v->path, sizeof(v->path), "/lib/modules/%s/%.*s", k->release, (int)alen, at);
+	if (own)
+		free(list);
+	if (!found) {
+		r = ss_fail(e, -ENOENT, "module %s is not in /lib/modules/%s/modules.dep", module,
+			    k->release);
+	} else if (strcmp(v->path + strlen(v->path) - 3, ".ko") != 0) {
+		r = ss_fail(e, -EOPNOTSUPP, "%s is compressed: its version is not read", v->path);
+	} else if ((fd = sysroot_openat(sr, v->path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+		r = ss_fail(e, fd, "%s: %s", v->path, strerror(-fd));
+	} else {
+		r = modinfo_get(fd, "version", v->version, sizeof(v->version));
+		if (r < 0)
+			ss_fail(e, r, "%s: %s", v->path,
+				r == -ENOENT	? "no version in its .modinfo"
+				: r == -ENOEXEC ? "not a kernel module (ELF) file"
+						: strerror(-r));
+		close(fd);
+	}
+	return r;
 }

@@ -45,6 +45,17 @@ enum kmod kernel_driver_module(const struct sysroot *sr, const struct kernel_inf
  * modules.dep), whether or not it is loaded: KMOD_BUILTIN, KMOD_LOADABLE
  * or KMOD_MISSING. */
 enum kmod kernel_module_file(const struct sysroot *sr, const struct kernel_info *k, const char *file);
+/* The version of a module as its file for the running kernel says it
+ * (modinfo's version=): what [host] unload loads again on the way back. */
+struct kernel_modver {
+	char path[PATH_MAX]; /* "/lib/modules/6.1.0/updates/dkms/nvidia.ko"; "" not found */
+	char version[32];    /* "550.54.14", as long as drvdata.h keeps one */
+};
+/* 0 with v filled; -ENOENT (not in modules.dep, or no version in the
+ * file), -EOPNOTSUPP (compressed), -ENOEXEC (not an ELF file) or -errno,
+ * with e saying which file. */
+int kernel_module_version(const struct sysroot *sr, const struct kernel_info *k, const char *module,
+			  struct kernel_modver *v, struct ss_error *e);
 const char *kopt_str(enum kopt o);
 const char *kmod_str(enum kmod m);
 

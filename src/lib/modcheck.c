@@ -96,8 +96,9 @@ static void version_check(const struct machine *m, struct check *arr, size_t *n,
 		char mod[SS_MODULE_LEN];
 		struct drvdata_versions v;
 		struct drvdata dd;
-		struct ss_error e;
-		bool seen = false;
+		struct kernel_modver kv;
+		struct ss_error e = {""};
+		bool seen = false, unload, disk = false;
 		int r;
 
 		for (size_t k = 0; k < ndone; k++)
@@ -116,21 +117,42 @@ static void version_check(const struct machine *m, struct check *arr, size_t *n,
 		module_of(m, drv, mod, sizeof(mod));
 		if (!mod[0])
 			snprintf(mod, sizeof(mod), "%.55s", drv);
+		/* With [host] unload the way back loads the module file again:
+		 * its version is the one that meets the user-space driver. */
+		unload = in_unload(&m->conf, mod);
+		if (unload && v.user[0] && kernel_module_version(&m->root, &m->kernel, mod, &kv, &e) == 0) {
+			snprintf(v.kernel, sizeof(v.kernel), "%s", kv.version);
+			snprintf(v.kernel_from, sizeof(v.kernel_from), "%.*s", (int)sizeof(v.kernel_from) - 1,
+				 kv.path);
+			drvdata_userspace(&m->root, &dd, &v);
+			disk = true;
+		}
 		if (v.match)
 			CHECK("driver-version", CHECK_OK, NULL,
-			      "the loaded %s module and the user-space driver are both %s (%s, %s)", drv,
-			      v.kernel, v.kernel_from, v.user_from);
+			      "the %s %s module and the user-space driver are both %s (%s, %s)",
+			      disk ? "unloaded and reloaded" : "loaded", drv, v.kernel, v.kernel_from,
+			      v.user_from);
+		else if (v.kernel[0] && v.user[0] && disk)
+			CHECK(
+			    "driver-version", CHECK_FAIL,
+			    "rebuild the module for the installed driver (dkms autoinstall, or reinstall "
+			    "the driver), then switch",
+			    "[host] unload loads %s again from %s, version %s, but the installed user-space "
+			    "driver is %s (%s): back on the host, X on the card would fail with an API "
+			    "mismatch",
+			    mod, v.kernel_from, v.kernel, v.user, v.user_from);
 		else if (v.kernel[0] && v.user[0])
 			CHECK(
-			    "driver-version", in_unload(&m->conf, mod) ? CHECK_WARN : CHECK_FAIL,
+			    "driver-version", unload ? CHECK_WARN : CHECK_FAIL,
 			    "reboot (or reload the driver's modules) so that the kernel module matches the "
 			    "installed driver, then switch",
 			    "the loaded %s module is %s (%s) but the installed user-space driver is %s (%s): "
-			    "back on the host, X on the card would fail with an API mismatch%s",
+			    "back on the host, X on the card would fail with an API mismatch%s%s",
 			    drv, v.kernel, v.kernel_from, v.user, v.user_from,
-			    in_unload(&m->conf, mod) ? "; [host] unload loads the module again from "
-						       "/lib/modules, whose version is not read here"
-						     : "");
+			    unload ? "; [host] unload loads the module again from /lib/modules, whose "
+				     "version could not be read: "
+				   : "",
+			    unload ? e.msg : "");
 		else if (v.kernel[0] || v.user[0]) /* neither: not this driver's machine */
 			CHECK("driver-version", CHECK_WARN, NULL,
 			      "cannot compare the %s module with its user-space driver: %s", drv,

@@ -66,7 +66,33 @@ expect_err "API mismatch"
 printf '[host]\nunload = nvidia_drm nvidia_modeset nvidia_uvm nvidia\n' >"$nv/etc/session-switch.conf"
 nvrun --json doctor
 expect_jq '.checks[] | select(.name == "driver-version") | .status' WARN
-rm "$nv/etc/session-switch.conf"
+expect_jq '.checks[] | select(.name == "driver-version") | .detail | test("whose version could not be read: /lib/modules/4.17.9-gentoo/video/nvidia.ko: No such file")' true
+# the module file there, built by the compiler with the .modinfo that
+# MODULE_VERSION() leaves: version 550.54.14, the user-space driver's, so
+# the way back meets it although the loaded module is older
+mods=$nv/lib/modules/4.17.9-gentoo
+mkdir -p "$mods/video" && cp "$SS_BUILDDIR/tests/cli/modinfo-550.ko" "$mods/video/nvidia.ko"
+nvrun doctor
+expect_rc 0
+expect_out "OK    driver-version           the unloaded and reloaded nvidia module and the user-space driver are both 550.54.14 (/lib/modules/4.17.9-gentoo/video/nvidia.ko"
+# the user-space driver upgraded again, the module not rebuilt: refused
+mv "$nv/usr/lib/x86_64-linux-gnu/libnvidia-glcore.so.550.54.14" "$nv/usr/lib/x86_64-linux-gnu/libnvidia-glcore.so.560.35.03"
+nvrun doctor
+expect_rc 1
+expect_out "[host] unload loads nvidia again from /lib/modules/4.17.9-gentoo/video/nvidia.ko, version 550.54.14, but the installed user-space driver is 560.35.03"
+expect_out "fix: rebuild the module for the installed driver"
+nvrun plan vm
+expect_rc 1
+expect_err "API mismatch"
+# a file that is no module: a warning naming it, as when it is compressed
+printf 'not an ELF file' >"$mods/video/nvidia.ko"
+nvrun --json doctor
+expect_jq '.checks[] | select(.name == "driver-version") | .detail | test("nvidia.ko: not a kernel module")' true
+sed -i 's|^video/nvidia.ko:|video/nvidia.ko.xz:|' "$mods/modules.dep"
+nvrun --json doctor
+expect_jq '.checks[] | select(.name == "driver-version") | .detail | test("nvidia.ko.xz is compressed")' true
+rm "$nv/etc/session-switch.conf" "$nv/usr/lib/x86_64-linux-gnu/libnvidia-glcore.so.560.35.03"
+: >"$nv/usr/lib/x86_64-linux-gnu/libnvidia-glcore.so.550.54.14"
 # the same version: ready
 : >"$nv/usr/lib/x86_64-linux-gnu/libnvidia-glcore.so.535.154.05"
 nvrun doctor
