@@ -28,6 +28,11 @@ void cli_json_gpus(struct json *j, const struct machine *m);
 /* "ok", "ambiguous", "none", "host_gpu_ambiguous" */
 const char *cli_target_state(const struct machine *m);
 void cli_text_checks(const struct check *c, size_t n);
+/* msg on stderr and, with --json, {"error": msg, "exit": code} on stdout;
+ * returns code */
+int cli_fail_json(bool json, int code, const char *msg);
+/* "target_error": why no target or no host GPU was found, or null */
+void cli_json_target_error(struct json *j, const struct machine *m);
 /* text, its lines after the first indented by indent columns */
 void cli_print_indented(FILE *out, const char *text, int indent);
 

@@ -95,6 +95,17 @@ const char *cli_target_state(const struct machine *m)
 	}
 }
 
+void cli_json_target_error(struct json *j, const struct machine *m)
+{
+	json_key(j, "target_error");
+	if (m->target_err)
+		json_string(j, m->target_msg.msg);
+	else if (!m->target.has_host_gpu)
+		json_string(j, m->target.host_gpu_msg.msg);
+	else
+		json_null(j);
+}
+
 void cli_json_gpus(struct json *j, const struct machine *m)
 {
 	const struct detect_result *det = &m->target.det;
@@ -214,13 +225,7 @@ int cli_groups(const struct machine *m, bool json)
 				json_dev(&j, m, &m->devs.dev[i]);
 		json_end_array(&j);
 		json_kstring(&j, "target", cli_target_state(m));
-		json_key(&j, "target_error");
-		if (m->target_err)
-			json_string(&j, m->target_msg.msg);
-		else if (!t->has_host_gpu)
-			json_string(&j, t->host_gpu_msg.msg);
-		else
-			json_null(&j);
+		cli_json_target_error(&j, m);
 		cli_json_gpus(&j, m);
 		json_key(&j, "viable");
 		if (m->target_err)

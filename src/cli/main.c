@@ -48,7 +48,7 @@ static void usage(FILE *out)
 		fprintf(out, "  %d  %s\n", c, outcome_of(c)->meaning);
 }
 
-static int fail_json(bool json, int code, const char *msg)
+int cli_fail_json(bool json, int code, const char *msg)
 {
 	fprintf(stderr, "session-switch: %s\n", msg);
 	if (json) {
@@ -73,7 +73,7 @@ static int run_helper(const char *verb, const char *wait, bool json, bool detach
 		char *end;
 		long v = strtol(wait, &end, 10);
 		if (*end || end == wait || v < 0 || v > 3600)
-			return fail_json(json, EXIT_USAGE, "--wait takes seconds, 0 to 3600");
+			return cli_fail_json(json, EXIT_USAGE, "--wait takes seconds, 0 to 3600");
 	}
 	argv[n++] = "session-switch-helper";
 	argv[n++] = (char *)verb;
@@ -96,7 +96,7 @@ static int run_helper(const char *verb, const char *wait, bool json, bool detach
 				   " and the user logged in at the "
 				   "login screen may switch)"
 				 : "");
-	return fail_json(json, EXIT_REFUSED, msg);
+	return cli_fail_json(json, EXIT_REFUSED, msg);
 }
 
 int main(int argc, char **argv)
@@ -144,7 +144,7 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc) {
 		usage(stderr);
-		return json ? fail_json(json, EXIT_USAGE, "no command given (try --help)") : EXIT_USAGE;
+		return json ? cli_fail_json(json, EXIT_USAGE, "no command given (try --help)") : EXIT_USAGE;
 	}
 	cmd = argv[optind++];
 	if (!strcmp(cmd, "vm") || !strcmp(cmd, "host") || !strcmp(cmd, "recover")) {
@@ -162,7 +162,7 @@ int main(int argc, char **argv)
 			} else {
 				snprintf(err.msg, sizeof(err.msg), "%s: unexpected argument '%s'", cmd,
 					 argv[optind]);
-				return fail_json(json, EXIT_USAGE, err.msg);
+				return cli_fail_json(json, EXIT_USAGE, err.msg);
 			}
 		}
 		if (sysroot || config) {
@@ -170,25 +170,25 @@ int main(int argc, char **argv)
 				 "%s acts on this machine with /etc/session-switch.conf; "
 				 "--sysroot and --config are for the read-only commands",
 				 cmd);
-			return fail_json(json, EXIT_USAGE, err.msg);
+			return cli_fail_json(json, EXIT_USAGE, err.msg);
 		}
 		if (detach && strcmp(cmd, "recover") == 0)
-			return fail_json(json, EXIT_USAGE, "--detach goes with vm or host");
+			return cli_fail_json(json, EXIT_USAGE, "--detach goes with vm or host");
 		return run_helper(cmd, wait, json, detach, boot);
 	}
 	if (wait || detach)
-		return fail_json(json, EXIT_USAGE,
-				 wait ? "--wait goes with vm, host or recover"
-				      : "--detach goes with vm or host");
+		return cli_fail_json(json, EXIT_USAGE,
+				     wait ? "--wait goes with vm, host or recover"
+					  : "--detach goes with vm or host");
 	if (strcmp(cmd, "probe") == 0) {
 		if (optind < argc || sysroot)
-			return fail_json(json, EXIT_USAGE,
-					 "probe reads the live DRM devices and takes no argument");
+			return cli_fail_json(json, EXIT_USAGE,
+					     "probe reads the live DRM devices and takes no argument");
 		return cli_probe(json);
 	}
 	if (strcmp(cmd, "plan") == 0) {
 		if (optind >= argc || !mode_parse(argv[optind], &to))
-			return fail_json(json, EXIT_USAGE, "plan needs a mode: plan vm, or plan host");
+			return cli_fail_json(json, EXIT_USAGE, "plan needs a mode: plan vm, or plan host");
 		optind++;
 	} else if (strcmp(cmd, "setup") == 0) {
 		for (; optind < argc; optind++) {
@@ -200,22 +200,22 @@ int main(int argc, char **argv)
 				break;
 		}
 		if (dry_run && undo)
-			return fail_json(json, EXIT_USAGE, "setup takes --dry-run or --undo, not both");
+			return cli_fail_json(json, EXIT_USAGE, "setup takes --dry-run or --undo, not both");
 	} else if (strcmp(cmd, "status") && strcmp(cmd, "doctor") && strcmp(cmd, "groups")) {
 		snprintf(err.msg, sizeof(err.msg), "unknown command '%s' (try --help)", cmd);
-		return fail_json(json, EXIT_USAGE, err.msg);
+		return cli_fail_json(json, EXIT_USAGE, err.msg);
 	}
 	if (optind < argc) {
 		snprintf(err.msg, sizeof(err.msg), "%s: unexpected argument '%s'", cmd, argv[optind]);
-		return fail_json(json, EXIT_USAGE, err.msg);
+		return cli_fail_json(json, EXIT_USAGE, err.msg);
 	}
 
 	switch (machine_load(&m, sysroot, config, &err)) {
 	case MACHINE_CONFIG:
-		rc = fail_json(json, EXIT_CONFIG, err.msg);
+		rc = cli_fail_json(json, EXIT_CONFIG, err.msg);
 		goto out;
 	case MACHINE_SYSTEM:
-		rc = fail_json(json, EXIT_REFUSED, err.msg);
+		rc = cli_fail_json(json, EXIT_REFUSED, err.msg);
 		goto out;
 	case MACHINE_OK:
 		break;

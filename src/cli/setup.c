@@ -111,24 +111,9 @@ static void host_hint(const struct machine *m, struct host_hint *h)
 		h->unload[0] = '\0';
 }
 
-static int setup_fail_code(bool json, const char *msg, int code)
-{
-	fprintf(stderr, "session-switch: %s\n", msg);
-	if (json) {
-		struct json j;
-		json_init(&j, stdout);
-		json_begin_object(&j);
-		json_kstring(&j, "error", msg);
-		json_kint(&j, "exit", code);
-		json_end_object(&j);
-		json_finish(&j);
-	}
-	return code;
-}
-
 static int setup_fail(bool json, const char *msg)
 {
-	return setup_fail_code(json, msg, EXIT_REFUSED);
+	return cli_fail_json(json, EXIT_REFUSED, msg);
 }
 
 /* The files setup writes or would write, as data. */
@@ -205,7 +190,7 @@ int cli_setup(const struct machine *m, bool dry_run, bool undo, bool json)
 	if (lock < 0) {
 		char msg[sizeof e.msg + 16];
 		snprintf(msg, sizeof msg, "setup: %s", e.msg);
-		return setup_fail_code(json, msg, lock == -EBUSY ? EXIT_BUSY : EXIT_REFUSED);
+		return cli_fail_json(json, lock == -EBUSY ? EXIT_BUSY : EXIT_REFUSED, msg);
 	}
 	rc = setup_locked(m, dry_run, undo, json);
 	close(lock);

@@ -38,13 +38,7 @@ static int status_json(const struct machine *m)
 			json_kstring(&j, "odd", r.odd);
 	}
 	json_kstring(&j, "target", cli_target_state(m));
-	json_key(&j, "target_error");
-	if (m->target_err)
-		json_string(&j, m->target_msg.msg);
-	else if (!t->has_host_gpu)
-		json_string(&j, t->host_gpu_msg.msg);
-	else
-		json_null(&j);
+	cli_json_target_error(&j, m);
 	json_kstring(&j, "source", m->target_err ? "none" : t->from_config ? "config" : "detected");
 	json_key(&j, "functions");
 	json_begin_array(&j);

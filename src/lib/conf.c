@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "kvlines.h"
 
 /* The config file may not be larger than this; it is a few lines. */
 #define CONFIG_MAX (64 * 1024)
@@ -25,16 +26,6 @@ const char *config_host_driver(const struct ss_config *c, const struct pci_addr 
 		if (pci_addr_cmp(&c->host[i].addr, a) == 0)
 			driver = c->host[i].driver;
 	return driver;
-}
-
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	char *end = s + strlen(s);
-	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
-		*--end = '\0';
-	return s;
 }
 
 /* Next word of a list separated by blanks or commas; NULL at the end. */
@@ -588,11 +579,11 @@ static int parse_header(struct parse *ps, char *line, struct ss_error *e)
 	bool found = false;
 	int r = 0;
 
-	if (!close || *trim(close + 1)) {
+	if (!close || *kv_trim(close + 1)) {
 		r = FAIL("%s:%d: a section header is [name] alone on its line", ps->path, ps->line);
 	} else {
 		*close = '\0';
-		snprintf(ps->section, sizeof(ps->section), "%s", trim(line + 1));
+		snprintf(ps->section, sizeof(ps->section), "%s", kv_trim(line + 1));
 		for (size_t i = 0; i < NKEYS; i++)
 			found |= strcmp(keys[i].section, ps->section) == 0;
 		if (!found) {
@@ -613,13 +604,13 @@ static int parse_assignment(struct parse *ps, char *line, char *eq, struct ss_co
 	int r;
 
 	*eq = '\0';
-	key = trim(line);
-	val = trim(eq + 1);
+	key = kv_trim(line);
+	val = kv_trim(eq + 1);
 	/* Values never contain '#': from there on it is a comment. */
 	hash = strchr(val, '#');
 	if (hash) {
 		*hash = '\0';
-		val = trim(val);
+		val = kv_trim(val);
 	}
 	while (ps->section[0] && k < NKEYS &&
 	       (strcmp(keys[k].section, ps->section) != 0 || strcmp(keys[k].name, key) != 0))
@@ -653,7 +644,7 @@ static int parse_line(struct parse *ps, char *raw, size_t n, struct ss_config *c
 
 	for (size_t i = 0; i < n; i++)
 		control |= (unsigned char)raw[i] < 0x20 && raw[i] != '\t' && raw[i] != '\r';
-	line = trim(raw);
+	line = kv_trim(raw);
 	if (control)
 		r = FAIL("%s:%d: control character in the line", ps->path, ps->line);
 	else if (!*line || *line == '#' || *line == ';')

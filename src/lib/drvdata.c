@@ -15,16 +15,6 @@
 
 #define DRVDATA_FILE_MAX (16 * 1024)
 
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	char *end = s + strlen(s);
-	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
-		*--end = '\0';
-	return s;
-}
-
 /* A path of the file: absolute, below /dev, /proc or /sys, of plain
  * characters, with no "..", and only %a or %m as placeholders. */
 static bool path_ok(const char *p, const char *const *below)
@@ -128,8 +118,8 @@ int drvdata_parse(const char *text, const char *name, struct drvdata *d, struct 
 
 	kvlines_init(&kv, text, name);
 	while ((r = kvlines_next(&kv, &key, &val, e)) > 0) {
-		key = trim(key);
-		val = trim(val);
+		key = kv_trim(key);
+		val = kv_trim(val);
 		if (strcmp(key, "modules") == 0)
 			r = set_list(val, d->modules[0], SS_MODULE_LEN, &d->nmodules, 0, name, kv.lineno, key,
 				     e);

@@ -35,3 +35,13 @@ int kvlines_next(struct kvlines *kv, char **key, char **val, struct ss_error *e)
 	}
 	return 0;
 }
+
+char *kv_trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	char *end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}

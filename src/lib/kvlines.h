@@ -19,4 +19,8 @@ void kvlines_init(struct kvlines *kv, const char *text, const char *name);
  * "name:line: ..." for a line too long or without '='. */
 int kvlines_next(struct kvlines *kv, char **key, char **val, struct ss_error *e);
 
+/* s without its leading blanks, its trailing blanks and '\r' cut off in
+ * place: a key or value of the configuration and the driver data files. */
+char *kv_trim(char *s);
+
 #endif
