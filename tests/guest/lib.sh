@@ -174,6 +174,11 @@ current_theme       default
 lockfile            /var/run/slim.lock
 logfile             /var/log/slim.log
 CONF
+	# F1 at the greeter steps through sessiondir in readdir order: only
+	# the "Windows VM" entry stays there, so F1 is that one whatever the
+	# host has installed (its lightdm package brings lightdm-xsession,
+	# and the guest sees the host's /usr).  The removal is the guest's.
+	find /usr/share/xsessions -name '*.desktop' ! -name session-switch-vm.desktop -delete
 	printf "$VM_CONF"'[display]\nmanager = command:/usr/local/sbin/ss-dm-ctl\n' >/etc/session-switch.conf
 	$SS setup >/dev/null || { fail "session-switch setup"; return 1; }
 	/usr/local/sbin/ss-dm-ctl start
