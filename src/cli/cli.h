@@ -17,6 +17,8 @@ int cli_status(const struct machine *m, bool json);
 int cli_plan(const struct machine *m, enum mode to, bool json);
 int cli_probe(bool json);
 int cli_setup(const struct machine *m, bool dry_run, bool undo, bool json);
+/* name NULL: the only VM of /etc/session-switch/vm.conf */
+int cli_vm_config(const struct machine *m, const char *name, bool print, bool json);
 
 struct json;
 struct check;

@@ -28,6 +28,8 @@ static void usage(FILE *out)
 		     "  plan vm|host the exact sysfs operations a switch would perform\n"
 		     "  probe        each GPU's DRM device and connectors, by PCI address\n"
 		     "  setup [--dry-run|--undo]  write the Xorg and SLiM variants of each mode\n"
+		     "  vm-config [--print] [NAME]  check /etc/session-switch/vm.conf; --print:\n"
+		     "               the VM's QEMU argv, one argument per line\n"
 		     "  vm           hand the discrete GPU to vfio-pci (through the helper)\n"
 		     "  host         give it back to its host drivers\n"
 		     "  recover [--boot]  finish or roll back a switch that was cut off\n"
@@ -107,8 +109,8 @@ int main(int argc, char **argv)
 	    {"detach", no_argument, NULL, 'd'},	       {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
 	};
-	const char *sysroot = NULL, *config = NULL, *wait = NULL, *cmd;
-	bool json = false, dry_run = false, undo = false, detach = false, boot = false;
+	const char *sysroot = NULL, *config = NULL, *wait = NULL, *cmd, *vm_name = NULL;
+	bool json = false, dry_run = false, undo = false, detach = false, boot = false, print = false;
 	struct machine m;
 	struct ss_error err = {""};
 	enum mode to = MODE_HOST;
@@ -201,6 +203,17 @@ int main(int argc, char **argv)
 		}
 		if (dry_run && undo)
 			return cli_fail_json(json, EXIT_USAGE, "setup takes --dry-run or --undo, not both");
+	} else if (strcmp(cmd, "vm-config") == 0) {
+		for (; optind < argc; optind++) {
+			if (strcmp(argv[optind], "--print") == 0)
+				print = true;
+			else if (strcmp(argv[optind], "--json") == 0)
+				json = true;
+			else if (argv[optind][0] != '-' && !vm_name)
+				vm_name = argv[optind];
+			else
+				break;
+		}
 	} else if (strcmp(cmd, "status") && strcmp(cmd, "doctor") && strcmp(cmd, "groups")) {
 		snprintf(err.msg, sizeof(err.msg), "unknown command '%s' (try --help)", cmd);
 		return cli_fail_json(json, EXIT_USAGE, err.msg);
@@ -228,6 +241,8 @@ int main(int argc, char **argv)
 		rc = cli_status(&m, json);
 	else if (strcmp(cmd, "setup") == 0)
 		rc = cli_setup(&m, dry_run, undo, json);
+	else if (strcmp(cmd, "vm-config") == 0)
+		rc = cli_vm_config(&m, vm_name, print, json);
 	else
 		rc = cli_plan(&m, to, json);
 out:

@@ -25,7 +25,7 @@ expect() { # WANT WORDS...
 }
 
 help=$("$b/src/cli/session-switch" --help)
-cmds=$(echo "$help" | sed -n '/^Commands:/,/^$/p' | sed -n 's/^  \([a-z][a-z]*\).*/\1/p' | sort | xargs)
+cmds=$(echo "$help" | sed -n '/^Commands:/,/^$/p' | sed -n 's/^  \([a-z][a-z-]*\).*/\1/p' | sort | xargs)
 opts=$(echo "$help" | sed -n '/^Options:/,/^$/p' | grep -o -- '--[a-z][a-z-]*' | sort -u | xargs)
 [ -n "$cmds" ] && [ -n "$opts" ] || fail "cannot read the commands and options from --help"
 expect "$cmds" session-switch ""
@@ -38,6 +38,7 @@ expect "" session-switch plan vm ""
 expect "--dry-run --undo" session-switch setup ""
 expect "--detach --json --wait" session-switch vm ""
 expect "--boot --json --wait" session-switch recover ""
+expect "--json --print" session-switch vm-config ""
 expect "recover" session-switch rec
 expect "" session-switch --wait ""
 mkdir -p "$tmp/tree/sys" && : >"$tmp/tree/file"

@@ -17,7 +17,8 @@ ok() { echo "ok: $*"; }
 	tr -d '`' >"$tmp/table"
 [ "$(wc -l <"$tmp/table")" -ge 7 ] || fail "session-switch --help lists $(wc -l <"$tmp/table") exit codes"
 
-for page in "$s"/doc/session-switch.1 "$s"/doc/session-switch.conf.5 "$s"/doc/pam_session_switch.8; do
+for page in "$s"/doc/session-switch.1 "$s"/doc/session-switch.conf.5 "$s"/doc/session-switch-vm.conf.5 \
+	"$s"/doc/pam_session_switch.8; do
 	n=$(basename "$page")
 	for sec in "EXIT STATUS" "SECURITY CONSIDERATIONS"; do
 		# the section is there and says something before the next one

@@ -122,3 +122,49 @@ void scratch_expect(const char *rel, const char *want)
 	fclose(f);
 	assert_string_equal(buf, want);
 }
+
+void scratch_chmod(const char *rel, unsigned mode)
+{
+	char p[512];
+	scratch_path(p, sizeof(p), rel);
+	assert_int_equal(chmod(p, (mode_t)mode), 0);
+}
+
+/* The files tests/data/vm/seed.conf names, as the seed's machine has
+ * them, owned by whoever runs the test (its user = alice is that uid
+ * here) and writable by the owner alone. */
+void scratch_vm_tree(void)
+{
+	static const char *const files[] = {
+	    "usr/bin/qemu-system-x86_64",
+	    "usr/share/edk2-ovmf/OVMF_CODE.fd",
+	    "usr/share/edk2-ovmf/OVMF_VARS.fd",
+	    "tank/vm/win10.iso",
+	    "tank/vm/photog.qcow2",
+	    "dev/input/event3",
+	    "dev/input/event4",
+	    "dev/input/event5",
+	};
+	static const char *const links[][2] = {
+	    {"../event3", "dev/input/by-id/usb-04d9_USB-HID_Keyboard-event-kbd"},
+	    {"../event4", "dev/input/by-id/usb-Logitech_G102_Prodigy_Gaming_Mouse_017F36743435-event-mouse"},
+	    {"../event5",
+	     "dev/input/by-id/usb-Logitech_G102_Prodigy_Gaming_Mouse_017F36743435-if01-event-kbd"},
+	};
+	char passwd[128];
+
+	scratch_mkdir_p("usr/bin");
+	scratch_mkdir_p("usr/share/edk2-ovmf");
+	scratch_mkdir_p("tank/vm");
+	scratch_mkdir_p("dev/input/by-id");
+	scratch_mkdir_p("etc/session-switch");
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		scratch_put(files[i], "x\n");
+		scratch_chmod(files[i], 0644);
+	}
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		scratch_link(links[i][0], links[i][1]);
+	snprintf(passwd, sizeof(passwd), "root:x:0:0::/root:/bin/sh\nalice:x:%u:%u::/home/alice:/bin/sh\n",
+		 (unsigned)getuid(), (unsigned)getgid());
+	scratch_put("etc/passwd", passwd);
+}

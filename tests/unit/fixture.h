@@ -25,6 +25,10 @@ void scratch_mkdir(const char *rel);
 void scratch_mkdir_p(const char *rel);
 void scratch_put(const char *rel, const char *text);
 void scratch_link(const char *target, const char *rel);
+void scratch_chmod(const char *rel, unsigned mode);
+/* Below the scratch tree, the files tests/data/vm/seed.conf names and an
+ * /etc/passwd whose alice is the uid running the test. */
+void scratch_vm_tree(void);
 /* Assert that rel holds exactly want. */
 void scratch_expect(const char *rel, const char *want);
 
