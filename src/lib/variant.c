@@ -53,6 +53,19 @@ void variant_remove_ours(const struct sysroot *sr, const char *path)
 	}
 }
 
+void variant_remove_link(const struct sysroot *sr, const char *path)
+{
+	const char *base;
+	struct stat st;
+	int dfd = sysroot_parent(sr, path, &base);
+
+	if (dfd < 0)
+		return;
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+		unlinkat(dfd, base, 0);
+	close(dfd);
+}
+
 int variant_write_file(const struct sysroot *sr, const char *path, const char *text, struct ss_error *e)
 {
 	struct ss_error ae;

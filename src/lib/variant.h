@@ -14,15 +14,19 @@
 
 #define SLIM_CONF "/etc/slim.conf"
 #define SLIM_ORIG "/etc/slim.conf.orig"
-#define VARIANT_MAX_FILES 6
+#define VARIANT_MAX_FILES 8
+/* The "Windows VM" session entry, as `make install` puts it in
+ * XSESSIONS_DIR (slim/session-switch-vm.desktop.in). */
+#define SESSION_ENTRY "session-switch-vm.desktop"
 /* slim.conf.vm.login: the vm variant with a one-shot auto-login */
 #define LOGIN_SUFFIX ".login"
 
 struct variant_file {
-	char path[128];	     /* "/etc/X11/xorg.conf.intel" */
+	char path[192];	     /* "/etc/X11/xorg.conf.intel" */
 	char *text;	     /* content to write; NULL for the link */
-	char link[64];	     /* for the link: its target ("slim.conf.host") */
-	bool exists_foreign; /* there, and not written by session-switch */
+	char link[192];	     /* for a link: its target ("slim.conf.host") */
+	bool session;	     /* the link of the session entry into the display manager's directory */
+	bool exists_foreign; /* there, and not written by session-switch (a link: not ours) */
 };
 
 struct variant_set {
@@ -52,6 +56,8 @@ int variant_select_login(const struct sysroot *sr, enum mode to, const char *use
  * only if so; write a file or point a link, atomically. */
 bool variant_is_ours(const struct sysroot *sr, const char *path, bool *exists);
 void variant_remove_ours(const struct sysroot *sr, const char *path);
+/* Remove the symbolic link at path (a file that is not a link stays). */
+void variant_remove_link(const struct sysroot *sr, const char *path);
 int variant_write_file(const struct sysroot *sr, const char *path, const char *text, struct ss_error *e);
 int variant_set_link(const struct sysroot *sr, const char *path, const char *target, struct ss_error *e);
 

@@ -40,6 +40,41 @@ static void add_file(const struct machine *m, struct variant_set *v, const char 
 		f->exists_foreign = !variant_is_ours(&m->root, path, &exists) && exists;
 }
 
+/* The "Windows VM" entry where the display manager looks for sessions:
+ * a link to the installed entry, unless dir is where it is installed.
+ * where: "/etc/slim.conf:12", for the messages. */
+static int plan_session_link(const struct machine *m, struct variant_set *v, const char *value,
+			     const char *where, struct ss_error *e)
+{
+	char dir[160], path[sizeof(v->f[0].path)], link[PATH_MAX];
+	size_t n;
+
+	snprintf(dir, sizeof(dir), "%s", value);
+	for (n = strlen(dir); n > 1 && dir[n - 1] == '/';)
+		dir[--n] = '\0';
+	if (strcmp(dir, XSESSIONS_DIR) == 0)
+		return 0; /* make install put the entry there */
+	if (dir[0] != '/' || strlen(value) >= sizeof(dir))
+		return ss_fail(e, -EINVAL,
+			       "%s: the session directory \"%s\" is not an absolute path: name the "
+			       "directory of your session entries (%s) and run setup again",
+			       where, value, XSESSIONS_DIR);
+	if (!sysroot_exists(&m->root, dir))
+		return ss_fail(e, -ENOENT,
+			       "%s: the session directory %s does not exist: create it, or name the one "
+			       "that holds your session entries (%s), and run setup again",
+			       where, dir, XSESSIONS_DIR);
+	snprintf(path, sizeof(path), "%s/" SESSION_ENTRY, dir);
+	struct variant_file *f = &v->f[v->n++];
+	snprintf(f->path, sizeof(f->path), "%s", path);
+	snprintf(f->link, sizeof(f->link), "%s", XSESSIONS_DIR "/" SESSION_ENTRY);
+	f->session = true;
+	ssize_t l = sysroot_readlink(&m->root, path, link, sizeof(link));
+	bool there = l >= 0 || sysroot_exists(&m->root, path);
+	f->exists_foreign = there && (l < 0 || strcmp(link, f->link) != 0);
+	return 0;
+}
+
 int variant_plan(const struct machine *m, struct variant_set *v, struct ss_error *e)
 {
 	const struct target *t = &m->target;
@@ -112,6 +147,17 @@ int variant_plan(const struct machine *m, struct variant_set *v, struct ss_error
 		snprintf(target, sizeof(target), "slim.conf.%s",
 			 mode_str(mr.mode == MODE_VM ? MODE_VM : MODE_HOST));
 		add_file(m, v, SLIM_CONF, NULL, target);
+		/* SLiM offers the entries of its sessiondir, wherever that is */
+		char dir[160], where[64];
+		int line = 0;
+		r = slimconf_value(orig, "sessiondir", dir, sizeof(dir), &line);
+		snprintf(where, sizeof(where), "%s:%d", from, line);
+		if (r < 0)
+			r = ss_fail(e, -EINVAL, "%s: sessiondir is too long", where);
+		else if (r > 0)
+			r = plan_session_link(m, v, dir, where, e);
+		if (r < 0)
+			goto fail;
 	}
 	free(orig);
 	return 0;
@@ -135,7 +181,11 @@ int variant_write(const struct machine *m, const struct variant_set *v, struct s
 	int r;
 
 	for (size_t i = 0; i < v->n; i++)
-		if (v->f[i].exists_foreign)
+		if (v->f[i].exists_foreign && v->f[i].session)
+			return ss_fail(e, -EEXIST,
+				       "%s exists and is not a link to %s: move it away and run setup again",
+				       v->f[i].path, v->f[i].link);
+		else if (v->f[i].exists_foreign)
 			return ss_fail(e, -EEXIST,
 				       "%s exists and was not written by session-switch: move it "
 				       "away (or merge it into xorg/ of session-switch) and run setup again",
@@ -180,6 +230,8 @@ int variant_undo(const struct machine *m, struct ss_error *e)
 	for (size_t i = 0; i < v.n; i++)
 		if (v.f[i].text)
 			variant_remove_ours(&m->root, v.f[i].path);
+		else if (v.f[i].session && !v.f[i].exists_foreign)
+			variant_remove_link(&m->root, v.f[i].path);
 	variant_free(&v);
 	return 0;
 }
