@@ -51,4 +51,84 @@ sroot setup --dry-run
 expect_rc 0
 expect_no_out "session-switch-vm.desktop"
 
+# LightDM, named by /etc/X11/default-display-manager (its slim.conf unused):
+# a drop-in per mode, the link LightDM loads, nothing of SLiM's
+D=/etc/lightdm/lightdm.conf.d/50-session-switch.conf
+tree lightdm etc-lightdm
+sroot setup --dry-run
+expect_rc 0
+expect_out "would write $D.host"
+expect_out "would write $D.vm"
+expect_out "would link $D -> 50-session-switch.conf.host"
+expect_out "xserver-command=X -config xorg.conf.intel"
+expect_out "manager = none"
+expect_no_out "slim.conf"
+sroot --json setup --dry-run
+expect_jq .display_manager LightDM
+expect_jq .lightdm true
+expect_jq .slim false
+mkdir -p "$root/run/systemd/system"
+sroot setup
+expect_rc 0
+expect_out "manager = systemd:lightdm.service"
+expect_out "authfile = /var/run/lightdm/root/:0"
+expect_out "add to /etc/pam.d/lightdm:"
+expect_out "add to /etc/pam.d/lightdm-autologin:"
+[ "$(readlink "$root$D")" = 50-session-switch.conf.host ] || fail "the drop-in is not a link to the host variant"
+grep -qx 'xserver-command=X -config xorg.conf.nvidia' "$root$D.host" || fail "the host drop-in lacks its -config"
+grep -qx '\[Seat:\*\]' "$root$D.vm" || fail "the vm drop-in has no [Seat:*]"
+grep -qx 'session-wrapper=/usr/sbin/lightdm-session' "$root$D.vm" || fail "the wrapper is not LightDM's, found"
+grep -qx 'autologin-session=default' "$root$D.vm" || fail "the auto-login's session is not the user's default"
+! grep -q '^autologin-user' "$root$D.vm" || fail "a plain variant arms an auto-login"
+[ ! -L "$root/etc/slim.conf" ] && [ ! -e "$root/etc/slim.conf.host" ] || fail "SLiM's variants written for LightDM"
+# the entry is in /usr/share/xsessions, which LightDM's default reads
+[ "$XS" = /usr/share/xsessions ] && [ -n "$(find "$root/usr/share" -name session-switch-vm.desktop)" ] &&
+	fail "a session link where the entry is installed"
+# with the PAM lines in place, nothing more to add; again, the same files
+echo 'session optional pam_session_switch.so' >>"$root/etc/pam.d/lightdm"
+echo 'session optional pam_session_switch.so' >>"$root/etc/pam.d/lightdm-autologin"
+cp "$root$D.vm" "$TMP/vm1"
+sroot setup
+expect_rc 0
+expect_no_out "add to /etc/pam.d/lightdm"
+cmp -s "$root$D.vm" "$TMP/vm1" || fail "a second setup changed the vm drop-in"
+# --undo: the drop-in and its variants gone
+sroot setup --undo
+expect_rc 0
+expect_out "removed $root$D;"
+[ ! -e "$root$D" ] && [ ! -L "$root$D" ] && [ ! -e "$root$D.vm" ] || fail "--undo left LightDM's drop-in"
+
+# LightDM's keys where they would win over the drop-in: file, line, nothing written
+tree lightdm2 etc-lightdm
+sed -i 's|^#autologin-user=$|autologin-user=bob|' "$root/etc/lightdm/lightdm.conf"
+sroot setup
+expect_rc 1
+expect_err "/etc/lightdm/lightdm.conf:9: autologin-user overrides what session-switch sets for each mode in $D"
+[ ! -e "$root$D.vm" ] && [ ! -e "$root/etc/X11/xorg.conf.intel" ] || fail "a refused setup wrote files"
+tree lightdm3 etc-lightdm
+mkdir -p "$root/etc/lightdm/lightdm.conf.d"
+printf '[Seat:*]\nxserver-command=X -core\nsession-wrapper=/etc/X11/Xsession\n' >"$root/etc/lightdm/lightdm.conf.d/10-mine.conf"
+printf '[Seat:*]\nxserver-command=X\n' >"$root/etc/lightdm/lightdm.conf.d/90-late.conf"
+sroot setup
+expect_rc 1
+expect_err "/etc/lightdm/lightdm.conf.d/90-late.conf:2: xserver-command overrides"
+rm "$root/etc/lightdm/lightdm.conf.d/90-late.conf"
+# one before ours is the base of what ours says
+sroot setup
+expect_rc 0
+grep -qx 'xserver-command=X -core -config xorg.conf.intel' "$root$D.vm" || fail "the user's xserver-command is not kept"
+grep -qx 'session-wrapper=/etc/X11/Xsession' "$root$D.vm" || fail "the user's session wrapper is not kept"
+# a sessions-directory without the installed entry's: linked into its first
+tree lightdm4 etc-lightdm
+mkdir -p "$root/opt/sessions"
+sed -i 's|^#sessions-directory=.*|sessions-directory=/opt/nothere:/opt/sessions|' "$root/etc/lightdm/lightdm.conf"
+sroot setup
+expect_rc 0
+[ "$(readlink "$root/opt/sessions/session-switch-vm.desktop")" = "$XS/session-switch-vm.desktop" ] ||
+	fail "the entry is not linked into LightDM's sessions-directory"
+sed -i 's|^sessions-directory=.*|sessions-directory=/opt/nothere|' "$root/etc/lightdm/lightdm.conf"
+sroot setup
+expect_rc 1
+expect_err "/etc/lightdm/lightdm.conf:3: none of the session directories \"/opt/nothere\" exists"
+
 finish
