@@ -131,4 +131,24 @@ sroot setup
 expect_rc 1
 expect_err "/etc/lightdm/lightdm.conf:3: none of the session directories \"/opt/nothere\" exists"
 
+# GDM (named by default-display-manager, beside a slim.conf) and SDDM
+# (systemd's display-manager.service): refused by name, nothing written
+tree gdm etc-gdm
+sroot setup
+expect_rc 1
+expect_err "the display manager here is GDM (/etc/X11/default-display-manager)"
+expect_err "What works: SLiM and LightDM"
+expect_err "manager = none and startx"
+[ ! -L "$root/etc/slim.conf" ] && [ ! -e "$root/etc/slim.conf.vm" ] && [ ! -e "$root/etc/slim.conf.orig" ] ||
+	fail "SLiM's files written under GDM"
+[ ! -e "$root/etc/X11/xorg.conf.intel" ] || fail "the Xorg variants written under GDM"
+sroot --json setup
+expect_rc 1
+expect_jq .exit 1
+tree sddm etc-sddm
+sroot setup --dry-run
+expect_rc 1
+expect_err "the display manager here is SDDM (/etc/systemd/system/display-manager.service)"
+expect_no_out "would write"
+
 finish
