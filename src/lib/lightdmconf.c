@@ -130,11 +130,49 @@ static void resolve_wrapper(const struct sysroot *sr, struct lightdm_user *u)
 	}
 }
 
-int lightdmconf_read(const struct sysroot *sr, struct lightdm_user *u, struct ss_error *e)
+/* LightDM's drop-in directories in the order it reads them: the XDG data
+ * directories (the last of $XDG_DATA_DIRS first), the XDG configuration
+ * directory, then /etc/lightdm's, where ours is; lightdm.conf comes last. */
+static const char *const dropin_dirs[] = {
+    "/usr/share/lightdm/lightdm.conf.d",
+    "/usr/local/share/lightdm/lightdm.conf.d",
+    "/etc/xdg/lightdm/lightdm.conf.d",
+    LIGHTDM_CONFD,
+};
+
+/* The .conf files of one directory, sorted, as LightDM reads them. */
+static size_t list_dropins(const struct sysroot *sr, const char *dir, char **names, size_t max)
 {
-	char *names[64], *text = NULL, path[300];
 	size_t n = 0;
 	DIR *d = NULL;
+
+	if (sysroot_opendir(sr, dir, &d) < 0)
+		return 0;
+	for (struct dirent *de; (de = readdir(d)) && n < max;) {
+		size_t l = strlen(de->d_name);
+		if (l > 5 && strcmp(de->d_name + l - 5, ".conf") == 0 && (names[n] = strdup(de->d_name)))
+			n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), by_name);
+	return n;
+}
+
+static int read_file(const struct sysroot *sr, const char *path, bool late, struct lightdm_user *u,
+		     struct ss_error *e)
+{
+	char *text = NULL;
+	int r = 0;
+
+	if (sysroot_slurp(sr, path, 1 << 20, &text) >= 0)
+		r = read_one(path, text, late, u, e);
+	free(text);
+	return r;
+}
+
+int lightdmconf_read(const struct sysroot *sr, struct lightdm_user *u, struct ss_error *e)
+{
+	char *names[64], path[300];
 	int r = 0;
 
 	memset(u, 0, sizeof(*u));
@@ -143,30 +181,19 @@ int lightdmconf_read(const struct sysroot *sr, struct lightdm_user *u, struct ss
 	snprintf(u->xserver, sizeof(u->xserver), "X");
 	snprintf(u->wrapper, sizeof(u->wrapper), "lightdm-session");
 	snprintf(u->session, sizeof(u->session), "default");
-	if (sysroot_opendir(sr, LIGHTDM_CONFD, &d) == 0) {
-		for (struct dirent *de; (de = readdir(d)) && n < sizeof(names) / sizeof(names[0]);) {
-			size_t l = strlen(de->d_name);
-			if (l > 5 && strcmp(de->d_name + l - 5, ".conf") == 0 &&
-			    strcmp(de->d_name, LIGHTDM_DROPIN_NAME) != 0 && (names[n] = strdup(de->d_name)))
-				n++;
+	for (size_t k = 0; k < sizeof(dropin_dirs) / sizeof(dropin_dirs[0]); k++) {
+		bool ours = strcmp(dropin_dirs[k], LIGHTDM_CONFD) == 0;
+		size_t n = list_dropins(sr, dropin_dirs[k], names, sizeof(names) / sizeof(names[0]));
+		for (size_t i = 0; i < n; i++) {
+			snprintf(path, sizeof(path), "%s/%s", dropin_dirs[k], names[i]);
+			int c = ours ? strcmp(names[i], LIGHTDM_DROPIN_NAME) : -1;
+			if (r == 0 && c != 0)
+				r = read_file(sr, path, c > 0, u, e);
+			free(names[i]);
 		}
-		closedir(d);
 	}
-	qsort(names, n, sizeof(names[0]), by_name);
-	for (size_t i = 0; i <= n && r == 0; i++) {
-		bool main_conf = i == n;
-		if (main_conf)
-			snprintf(path, sizeof(path), "%s", LIGHTDM_CONF);
-		else
-			snprintf(path, sizeof(path), "%s/%s", LIGHTDM_CONFD, names[i]);
-		if (sysroot_slurp(sr, path, 1 << 20, &text) < 0)
-			continue;
-		r = read_one(path, text, main_conf || strcmp(names[i], LIGHTDM_DROPIN_NAME) > 0, u, e);
-		free(text);
-		text = NULL;
-	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
+	if (r == 0)
+		r = read_file(sr, LIGHTDM_CONF, true, u, e);
 	if (r == 0)
 		resolve_wrapper(sr, u);
 	return r;

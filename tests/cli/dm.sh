@@ -77,7 +77,7 @@ expect_out "add to /etc/pam.d/lightdm-autologin:"
 [ "$(readlink "$root$D")" = 50-session-switch.conf.host ] || fail "the drop-in is not a link to the host variant"
 grep -qx 'xserver-command=X -config xorg.conf.nvidia' "$root$D.host" || fail "the host drop-in lacks its -config"
 grep -qx '\[Seat:\*\]' "$root$D.vm" || fail "the vm drop-in has no [Seat:*]"
-grep -qx 'session-wrapper=/usr/sbin/lightdm-session' "$root$D.vm" || fail "the wrapper is not LightDM's, found"
+grep -qx "session-wrapper=/etc/X11/Xsession" "$root$D.vm" || fail "the wrapper is not Debian's, from /usr/share/lightdm/lightdm.conf.d"
 grep -qx 'autologin-session=default' "$root$D.vm" || fail "the auto-login's session is not the user's default"
 ! grep -q '^autologin-user' "$root$D.vm" || fail "a plain variant arms an auto-login"
 [ ! -L "$root/etc/slim.conf" ] && [ ! -e "$root/etc/slim.conf.host" ] || fail "SLiM's variants written for LightDM"
@@ -107,7 +107,7 @@ expect_err "/etc/lightdm/lightdm.conf:9: autologin-user overrides what session-s
 [ ! -e "$root$D.vm" ] && [ ! -e "$root/etc/X11/xorg.conf.intel" ] || fail "a refused setup wrote files"
 tree lightdm3 etc-lightdm
 mkdir -p "$root/etc/lightdm/lightdm.conf.d"
-printf '[Seat:*]\nxserver-command=X -core\nsession-wrapper=/etc/X11/Xsession\n' >"$root/etc/lightdm/lightdm.conf.d/10-mine.conf"
+printf '[Seat:*]\nxserver-command=X -core\nsession-wrapper=/usr/local/bin/my-wrapper\n' >"$root/etc/lightdm/lightdm.conf.d/10-mine.conf"
 printf '[Seat:*]\nxserver-command=X\n' >"$root/etc/lightdm/lightdm.conf.d/90-late.conf"
 sroot setup
 expect_rc 1
@@ -117,7 +117,7 @@ rm "$root/etc/lightdm/lightdm.conf.d/90-late.conf"
 sroot setup
 expect_rc 0
 grep -qx 'xserver-command=X -core -config xorg.conf.intel' "$root$D.vm" || fail "the user's xserver-command is not kept"
-grep -qx 'session-wrapper=/etc/X11/Xsession' "$root$D.vm" || fail "the user's session wrapper is not kept"
+grep -qx 'session-wrapper=/usr/local/bin/my-wrapper' "$root$D.vm" || fail "the user's session wrapper is not kept"
 # a sessions-directory without the installed entry's: linked into its first
 tree lightdm4 etc-lightdm
 mkdir -p "$root/opt/sessions"
