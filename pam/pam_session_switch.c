@@ -25,10 +25,10 @@
  *    pam_open_session), as the kernel reports who listens on both of the
  *    display's sockets (SO_PEERCRED, xserver.c; rules 21, 22).  Where the
  *    display manager gives a VT in PAM_TTY and the display in PAM_XDISPLAY
- *    (LightDM), the server may instead descend from this process's parent
- *    (never init): LightDM calls PAM in a session child that its daemon
- *    forked, and the daemon started X.  Only the application sets these
- *    items; the user's words never reach them;
+ *    (LightDM), the server's parent may instead be an ancestor of this
+ *    process (never init): LightDM calls PAM in a session process below
+ *    its daemon, and the daemon started X.  Only the application sets
+ *    these items; the user's words never reach them;
  *  - record a seat login of a system account (uid below UID_MIN: the
  *    greeter's own session, which LightDM opens as user "lightdm");
  *  - refuse or delay a login for our own trouble (rule 17): every failure
@@ -184,10 +184,14 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	/* Rules 21, 22: the display is this display manager's own server, or
 	 * this is no seat login.  Owned by whoever we are: root in the display
 	 * manager (the test build's own user in tests/pam).  LightDM's display
-	 * (PAM_XDISPLAY) is served by a child of its daemon, our parent. */
+	 * (PAM_XDISPLAY) is served by a child of its daemon, and we run in a
+	 * session process below that daemon: the server's parent (never init)
+	 * must be an ancestor of ours, as session-switch-xguard asks. */
 	pid_t dm = 0;
 	int xr = xserver_verify(&sr, xserver_display_number(display), geteuid(), s.pid, &x, &e);
-	if (xr < 0 && display != tty && proc_ppid(&sr, s.pid, &dm) == 0 && dm > 1)
+	if (xr < 0 && display != tty &&
+	    xserver_peer(&sr, xserver_display_number(display), geteuid(), &x) == XSERVER_ONE &&
+	    proc_ppid(&sr, x.pid, &dm) == 0 && dm > 1 && proc_descends_from(&sr, s.pid, dm))
 		xr = xserver_verify(&sr, xserver_display_number(display), geteuid(), dm, &x, &e);
 	if (xr < 0) {
 		pam_syslog(pamh, LOG_WARNING, "%s: no seat login recorded for %s", e.msg, user);

@@ -511,14 +511,24 @@ static void x_sockets_of_two_servers_no_seat_login(void **state)
 }
 
 /* LightDM: PAM_TTY a VT, the display in PAM_XDISPLAY, and pam_open_session
- * called in a session child of the daemon that started X.  Run here in a
- * child of this process (which started the stand-in X server); it answers
+ * called in a session process below the daemon that started X.  Run here
+ * in a child (or a grandchild, as LightDM 1.26 does it) of this process,
+ * which started the stand-in X server; it answers
  * with its exit status: 0 a record of display :0 was made (and removed
  * at close), 1 none was made, 2 something else went wrong. */
-static int lightdm_child(const char *tty, const char *xdisplay)
+static int lightdm_child(const char *tty, const char *xdisplay, bool grandchild)
 {
 	pid_t pid = fork();
 	assert_true(pid >= 0);
+	if (pid == 0 && grandchild) {
+		/* LightDM's daemon -> lightdm --session-child -> PAM */
+		pid_t g = fork();
+		int st;
+		if (g < 0)
+			_exit(2);
+		if (g > 0)
+			_exit(waitpid(g, &st, 0) == g && WIFEXITED(st) ? WEXITSTATUS(st) : 2);
+	}
 	if (pid == 0) {
 		static const struct pam_conv c = {conv, NULL};
 		pam_handle_t *h;
@@ -548,18 +558,20 @@ static void lightdm_display_in_xdisplay(void **state)
 	(void)state;
 	service("debug");
 	/* the daemon (our parent there) started X: a seat login of :0 */
-	assert_int_equal(lightdm_child("/dev/tty7", ":0"), 0);
-	assert_int_equal(lightdm_child("tty7", ":0"), 0);
+	assert_int_equal(lightdm_child("/dev/tty7", ":0", false), 0);
+	assert_int_equal(lightdm_child("/dev/tty7", ":0", true), 0);
+	assert_int_equal(lightdm_child("tty7", ":0", true), 0);
 	/* SLiM's form is no LightDM: X must descend from the PAM caller itself */
-	assert_int_equal(lightdm_child(":0", NULL), 1);
+	assert_int_equal(lightdm_child(":0", NULL, false), 1);
 	/* a VT without a display, or with one that is no display */
-	assert_int_equal(lightdm_child("/dev/tty7", NULL), 1);
-	assert_int_equal(lightdm_child("/dev/tty7", ":0; rm -rf /"), 1);
-	assert_int_equal(lightdm_child("/dev/pts/3", ":0"), 1);
-	/* a server the daemon did not start (a user's own on :0): none */
+	assert_int_equal(lightdm_child("/dev/tty7", NULL, false), 1);
+	assert_int_equal(lightdm_child("/dev/tty7", ":0; rm -rf /", false), 1);
+	assert_int_equal(lightdm_child("/dev/pts/3", ":0", false), 1);
+	/* a server the daemon did not start (a user's own on :0, whose parent
+	 * is no ancestor of ours): none */
 	x_stop_all();
 	x_start(X_ABSTRACT | X_PATH, true);
-	assert_int_equal(lightdm_child("/dev/tty7", ":0"), 1);
+	assert_int_equal(lightdm_child("/dev/tty7", ":0", true), 1);
 }
 
 /* The greeter's own session (LightDM opens it as user "lightdm") is a
