@@ -23,7 +23,14 @@
  *  - record a seat login unless the display's server is root's and a
  *    descendant of this process (the display manager that calls
  *    pam_open_session), as the kernel reports who listens on both of the
- *    display's sockets (SO_PEERCRED, xserver.c; rules 21, 22);
+ *    display's sockets (SO_PEERCRED, xserver.c; rules 21, 22).  Where the
+ *    display manager gives a VT in PAM_TTY and the display in PAM_XDISPLAY
+ *    (LightDM), the server's parent may instead be an ancestor of this
+ *    process (never init): LightDM calls PAM in a session process below
+ *    its daemon, and the daemon started X.  Only the application sets
+ *    these items; the user's words never reach them;
+ *  - record a seat login of a system account (uid below UID_MIN: the
+ *    greeter's own session, which LightDM opens as user "lightdm");
  *  - refuse or delay a login for our own trouble (rule 17): every failure
  *    is logged with pam_syslog and answered with PAM_IGNORE;
  *  - block (rule 19): the helper is started through a double fork; the
@@ -116,7 +123,7 @@ static void free_seat(pam_handle_t *pamh, void *data, int status)
 
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	const char *user, *tty, *service;
+	const char *user, *tty, *service, *display;
 	struct seat_login s, *kept;
 	struct passwd pw, *pwp = NULL;
 	struct sysroot sr;
@@ -131,9 +138,11 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	user = item(pamh, PAM_USER);
 	tty = item(pamh, PAM_TTY);
 	service = item(pamh, PAM_SERVICE);
-	/* A seat login is one on a local X display; su, login on a text
-	 * console or sshd are not, whatever stack we were put in. */
-	if (!seat_is_display(tty) || strlen(tty) >= sizeof(s.tty)) {
+	/* A seat login is one on a local X display, in PAM_TTY (SLiM) or in
+	 * PAM_XDISPLAY beside a VT (LightDM); su, login on a text console or
+	 * sshd are not, whatever stack we were put in. */
+	display = seat_display(tty, item(pamh, PAM_XDISPLAY));
+	if (!display || strlen(display) >= sizeof(s.tty)) {
 		if (a.debug)
 			pam_syslog(pamh, LOG_DEBUG, "tty \"%s\" is not an X display: not a seat login",
 				   tty ? tty : "(none)");
@@ -151,12 +160,20 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	memset(&s, 0, sizeof(s));
 	snprintf(s.user, sizeof(s.user), "%s", user);
 	s.uid = pw.pw_uid;
-	snprintf(s.tty, sizeof(s.tty), "%s", tty);
+	snprintf(s.tty, sizeof(s.tty), "%s", display);
 	snprintf(s.service, sizeof(s.service), "%s", service);
 	s.time = (long long)time(NULL);
 	s.pid = getpid();
 	if (sysroot_open_real(&sr, &e) < 0) {
 		pam_syslog(pamh, LOG_ERR, "%s: no seat login recorded", e.msg);
+		return PAM_IGNORE;
+	}
+	if (seat_system_account(&sr, pw.pw_uid)) {
+		if (a.debug)
+			pam_syslog(pamh, LOG_DEBUG,
+				   "%s (uid %u) is a system account (a greeter's): not a seat login", user,
+				   (unsigned)pw.pw_uid);
+		sysroot_close(&sr);
 		return PAM_IGNORE;
 	}
 	if (proc_start_time(&sr, s.pid, &s.start) < 0) {
@@ -166,8 +183,17 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	}
 	/* Rules 21, 22: the display is this display manager's own server, or
 	 * this is no seat login.  Owned by whoever we are: root in the display
-	 * manager (the test build's own user in tests/pam). */
-	if (xserver_verify(&sr, xserver_display_number(tty), geteuid(), s.pid, &x, &e) < 0) {
+	 * manager (the test build's own user in tests/pam).  LightDM's display
+	 * (PAM_XDISPLAY) is served by a child of its daemon, and we run in a
+	 * session process below that daemon: the server's parent (never init)
+	 * must be an ancestor of ours, as session-switch-xguard asks. */
+	pid_t dm = 0;
+	int xr = xserver_verify(&sr, xserver_display_number(display), geteuid(), s.pid, &x, &e);
+	if (xr < 0 && display != tty &&
+	    xserver_peer(&sr, xserver_display_number(display), geteuid(), &x) == XSERVER_ONE &&
+	    proc_ppid(&sr, x.pid, &dm) == 0 && dm > 1 && proc_descends_from(&sr, s.pid, dm))
+		xr = xserver_verify(&sr, xserver_display_number(display), geteuid(), dm, &x, &e);
+	if (xr < 0) {
 		pam_syslog(pamh, LOG_WARNING, "%s: no seat login recorded for %s", e.msg, user);
 		sysroot_close(&sr);
 		return PAM_IGNORE;

@@ -9,13 +9,26 @@
 #include "cli.h"
 #include "drvdata.h"
 #include "json.h"
+#include "lightdmconf.h"
 #include "lock.h"
 #include "mode.h"
 #include "variant.h"
 
-/* What stops and starts the display manager here, for [display] manager. */
-static const char *dm_default(const struct sysroot *sr)
+/* What stops and starts the display manager here, for [display] manager:
+ * LightDM's own unit or service where setup wrote its variants. */
+static const char *dm_default(const struct sysroot *sr, const struct dm_found *dm)
 {
+	if (dm->id == DMID_LIGHTDM) {
+		if (sysroot_exists(sr, "/run/systemd/system"))
+			return "systemd:lightdm.service";
+		if (sysroot_exists(sr, "/run/openrc") && sysroot_exists(sr, "/etc/init.d/lightdm"))
+			return "openrc:lightdm";
+		if (sysroot_exists(sr, "/run/openrc") && sysroot_exists(sr, "/etc/init.d/xdm"))
+			return "openrc:xdm"; /* Gentoo's, with DISPLAYMANAGER="lightdm" */
+		if (sysroot_exists(sr, "/etc/sv/lightdm"))
+			return "runit:lightdm";
+		return "none";
+	}
 	if (sysroot_exists(sr, "/run/systemd/system"))
 		return "systemd:display-manager.service";
 	if (sysroot_exists(sr, "/run/openrc") && sysroot_exists(sr, "/etc/init.d/xdm"))
@@ -140,9 +153,15 @@ static int setup_json(const struct machine *m, const struct variant_set *v, bool
 	}
 	json_end_array(&j);
 	json_kbool(&j, "slim", v->have_slim);
+	json_kbool(&j, "lightdm", v->have_lightdm);
+	json_key(&j, "display_manager");
+	if (v->dm.name)
+		json_string(&j, v->dm.name);
+	else
+		json_null(&j);
 	json_key(&j, "display_manager_hint");
 	if (m->conf.dm == DM_UNSET)
-		json_string(&j, dm_default(&m->root));
+		json_string(&j, dm_default(&m->root, &v->dm));
 	else
 		json_null(&j);
 	struct host_hint h;
@@ -214,8 +233,14 @@ static int setup_locked(const struct machine *m, bool dry_run, bool undo, bool j
 			json_finish(&j);
 			return EXIT_OK;
 		}
-		printf("restored %s%s; the variants session-switch wrote are removed\n",
-		       m->root.prefixed ? m->root.prefix : "", SLIM_CONF);
+		struct dm_found dm;
+		variant_dm_detect(&m->root, &dm);
+		if (dm.id == DMID_LIGHTDM)
+			printf("removed %s%s; the variants session-switch wrote are removed\n",
+			       m->root.prefixed ? m->root.prefix : "", LIGHTDM_DROPIN);
+		else
+			printf("restored %s%s; the variants session-switch wrote are removed\n",
+			       m->root.prefixed ? m->root.prefix : "", SLIM_CONF);
 		return EXIT_OK;
 	}
 	if (variant_plan(m, &v, &e) < 0)
@@ -236,7 +261,7 @@ static int setup_locked(const struct machine *m, bool dry_run, bool undo, bool j
 		if (dry_run && f->text)
 			printf("%s\n", f->text);
 	}
-	if (!v.have_slim)
+	if (!v.have_slim && !v.have_lightdm)
 		printf("no %s: only the Xorg variants (a display manager other than SLiM starts X with "
 		       "-config xorg.conf.%s / xorg.conf.%s)\n",
 		       SLIM_CONF, v.xorg_name[MODE_HOST], v.xorg_name[MODE_VM]);
@@ -248,7 +273,11 @@ static int setup_locked(const struct machine *m, bool dry_run, bool undo, bool j
 	if (rc == EXIT_OK && m->conf.dm == DM_UNSET)
 		printf("\nTo stop and start the display manager around a switch, add to %s:\n"
 		       "  [display]\n  manager = %s\n",
-		       SS_DEFAULT_CONFIG, dm_default(&m->root));
+		       SS_DEFAULT_CONFIG, dm_default(&m->root, &v.dm));
+	if (rc == EXIT_OK && v.have_lightdm && strcmp(m->conf.xauthority, "/var/run/slim.auth") == 0)
+		printf("\nLightDM keeps the X authority of its server elsewhere: add to %s:\n"
+		       "  [display]\n  authfile = /var/run/lightdm/root/:0\n",
+		       SS_DEFAULT_CONFIG);
 	struct host_hint h;
 	host_hint(m, &h);
 	if (rc == EXIT_OK && (h.services[0] || h.unload[0]))
@@ -261,14 +290,25 @@ static int setup_locked(const struct machine *m, bool dry_run, bool undo, bool j
 		       SS_DEFAULT_CONFIG, h.services[0] ? "  services = " : "", h.services,
 		       h.services[0] ? "\n" : "", h.unload[0] ? "  unload = " : "", h.unload,
 		       h.unload[0] ? "\n" : "");
-	/* The login-screen route needs the module in SLiM's session stack;
-	 * setup does not edit PAM files, it says what to add. */
-	char *pam = NULL;
-	if (rc == EXIT_OK && v.have_slim && sysroot_slurp(&m->root, "/etc/pam.d/slim", 1 << 16, &pam) >= 0 &&
-	    !strstr(pam, "pam_session_switch.so"))
-		printf("\nFor the \"Windows VM\" session at the login screen, add to /etc/pam.d/slim:\n"
-		       "  session optional pam_session_switch.so\n");
-	free(pam);
+	/* The login-screen route needs the module in the display manager's
+	 * session stacks (LightDM's auto-login has a stack of its own, and its
+	 * close_session is what switches back); setup does not edit PAM
+	 * files, it says what to add. */
+	static const struct {
+		const char *file;
+		bool lightdm;
+	} stacks[] = {
+	    {"/etc/pam.d/slim", false}, {"/etc/pam.d/lightdm", true}, {"/etc/pam.d/lightdm-autologin", true}};
+	for (size_t i = 0; rc == EXIT_OK && i < sizeof(stacks) / sizeof(stacks[0]); i++) {
+		char *pam = NULL;
+		if ((stacks[i].lightdm ? v.have_lightdm : v.have_slim) &&
+		    sysroot_slurp(&m->root, stacks[i].file, 1 << 16, &pam) >= 0 &&
+		    !strstr(pam, "pam_session_switch.so"))
+			printf("\nFor the \"Windows VM\" session at the login screen, add to %s:\n"
+			       "  session optional pam_session_switch.so\n",
+			       stacks[i].file);
+		free(pam);
+	}
 	variant_free(&v);
 	return rc;
 }

@@ -380,9 +380,11 @@ static int undo_display_stop(struct ctx *c, const struct journal_step *r, struct
 	return ret < 0 ? 0 : ret;
 }
 
-/* doc/design.md step 6: the configuration of the new mode, atomically;
- * after a switch asked from the login screen, one that logs that user in
- * once (value: the checked name; SLiM reads it when it starts). */
+/* doc/design.md step 6: the configuration of the new mode, atomically
+ * (each display manager's link that setup made: slim.conf, LightDM's
+ * drop-in); after a switch asked from the login screen, one that logs
+ * that user in once (value: the checked name; the display manager reads
+ * it when it starts, its session behind session-switch-xguard). */
 static int run_variant(struct ctx *c, const struct journal_step *r, struct ss_error *e)
 {
 	int ret = r->value[0] ? variant_select_login(&c->m->root, c->j.to, r->value, e)
@@ -432,8 +434,9 @@ static int undo_display_start(struct ctx *c, const struct journal_step *r, struc
 	return display_stop(&c->m->conf, &c->m->root, c->o->wait_timeout_ms * 3, e);
 }
 
-/* SLiM has read the auto-login variant and X is up: it was used (or not)
- * once; from now on the greeter asks again. */
+/* The display manager (SLiM, LightDM) has read the auto-login variant
+ * and X is up: it was used (or not) once; from now on the greeter asks
+ * again. */
 static int run_login_once(struct ctx *c, const struct journal_step *r, struct ss_error *e)
 {
 	int ret = variant_select(&c->m->root, c->j.to, e);

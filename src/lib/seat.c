@@ -70,6 +70,50 @@ bool seat_is_display(const char *tty)
 	return digits(tty + 1, (size_t)(dot - tty - 1)) && digits(dot + 1, strlen(dot + 1));
 }
 
+bool seat_is_vt(const char *tty)
+{
+	if (tty && strncmp(tty, "/dev/", 5) == 0)
+		tty += 5;
+	return tty && strncmp(tty, "tty", 3) == 0 && tty[3] && strlen(tty + 3) <= 2 &&
+	       digits(tty + 3, strlen(tty + 3));
+}
+
+const char *seat_display(const char *tty, const char *xdisplay)
+{
+	if (seat_is_display(tty))
+		return tty;
+	return seat_is_vt(tty) && seat_is_display(xdisplay) ? xdisplay : NULL;
+}
+
+/* A number of login.defs: "KEY<blanks>N" at the start of a line. */
+static long login_defs(const char *text, const char *key, long def)
+{
+	size_t kl = strlen(key);
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (strncmp(p, key, kl) == 0 && (p[kl] == ' ' || p[kl] == '\t')) {
+			char *end;
+			long v = strtol(p + kl, &end, 10);
+			if (end != p + kl && v > 0)
+				def = v;
+		}
+	return def;
+}
+
+bool seat_system_account(const struct sysroot *sr, uid_t uid)
+{
+	char *text = NULL;
+	long min = 1000, max = 60000;
+
+	if (uid == 0)
+		return false;
+	if (sysroot_slurp(sr, "/etc/login.defs", 1 << 20, &text) >= 0) {
+		min = login_defs(text, "UID_MIN", min);
+		max = login_defs(text, "UID_MAX", max);
+		free(text);
+	}
+	return (long)uid < min || (long)uid > max;
+}
+
 int seat_format(const struct seat_login *s, char *buf, size_t len)
 {
 	int w = snprintf(buf, len,

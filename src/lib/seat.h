@@ -37,6 +37,15 @@ struct seat_login {
 bool seat_valid_user(const char *s);
 /* An X display as PAM_TTY carries it: ":N" or ":N.M". */
 bool seat_is_display(const char *tty);
+/* A virtual terminal as PAM_TTY carries it: "/dev/ttyN" or "ttyN". */
+bool seat_is_vt(const char *tty);
+/* The display of a login: PAM_TTY when it is one (SLiM); else, with
+ * PAM_TTY a VT, PAM_XDISPLAY when that is one (LightDM); else NULL. */
+const char *seat_display(const char *tty, const char *xdisplay);
+/* A system account (the display manager's own greeter user, "lightdm"):
+ * a uid below UID_MIN or above UID_MAX of /etc/login.defs (1000 and
+ * 60000 where it says nothing), but root.  Never a seat login. */
+bool seat_system_account(const struct sysroot *sr, uid_t uid);
 /* Words of a service name: [A-Za-z0-9._-], 1..31. */
 bool seat_valid_service(const char *s);
 

@@ -101,6 +101,26 @@ static int line_value(const char *k, size_t keylen, const char *stop, char *out,
 	return 0;
 }
 
+int slimconf_value(const char *text, const char *key, char *out, size_t len, int *line)
+{
+	size_t kl = strlen(key);
+	int found = 0, no = 0;
+
+	for (const char *p = text; *p;) {
+		size_t n;
+		const char *k = next_line(p, &n);
+		no++;
+		if (strncmp(k, key, kl) == 0 && (k[kl] == ' ' || k[kl] == '\t')) {
+			if (line_value(k, kl, p + n, out, len) < 0)
+				return -1;
+			*line = no;
+			found = 1;
+		}
+		p += n;
+	}
+	return found;
+}
+
 int slimconf_variant(const char *orig, const char *mode, const char *xorg_config, char **out,
 		     struct ss_error *e)
 {

@@ -510,6 +510,92 @@ static void x_sockets_of_two_servers_no_seat_login(void **state)
 	login_close(&l);
 }
 
+/* LightDM: PAM_TTY a VT, the display in PAM_XDISPLAY, and pam_open_session
+ * called in a session process below the daemon that started X.  Run here
+ * in a child (or a grandchild, as LightDM 1.26 does it) of this process,
+ * which started the stand-in X server; it answers
+ * with its exit status: 0 a record of display :0 was made (and removed
+ * at close), 1 none was made, 2 something else went wrong. */
+static int lightdm_child(const char *tty, const char *xdisplay, bool grandchild)
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0 && grandchild) {
+		/* LightDM's daemon -> lightdm --session-child -> PAM */
+		pid_t g = fork();
+		int st;
+		if (g < 0)
+			_exit(2);
+		if (g > 0)
+			_exit(waitpid(g, &st, 0) == g && WIFEXITED(st) ? WEXITSTATUS(st) : 2);
+	}
+	if (pid == 0) {
+		static const struct pam_conv c = {conv, NULL};
+		pam_handle_t *h;
+		int rc = 2;
+		if (pam_start_confdir("ss-test", user, &c, confdir, &h) != PAM_SUCCESS ||
+		    pam_set_item(h, PAM_TTY, tty) != PAM_SUCCESS ||
+		    (xdisplay && pam_set_item(h, PAM_XDISPLAY, xdisplay) != PAM_SUCCESS) ||
+		    pam_open_session(h, 0) != PAM_SUCCESS)
+			_exit(2);
+		const char *rec = slurp(seatfile);
+		char want[128];
+		snprintf(want, sizeof(want), "\nuser=%s\nuid=%u\ntty=:0\n", user, (unsigned)geteuid());
+		rc = !rec ? 1 : strstr(rec, want) ? 0 : 2;
+		if (pam_close_session(h, 0) != PAM_SUCCESS || access(seatfile, F_OK) == 0)
+			rc = 2;
+		pam_end(h, PAM_SUCCESS);
+		_exit(rc);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void lightdm_display_in_xdisplay(void **state)
+{
+	(void)state;
+	service("debug");
+	/* the daemon (our parent there) started X: a seat login of :0 */
+	assert_int_equal(lightdm_child("/dev/tty7", ":0", false), 0);
+	assert_int_equal(lightdm_child("/dev/tty7", ":0", true), 0);
+	assert_int_equal(lightdm_child("tty7", ":0", true), 0);
+	/* SLiM's form is no LightDM: X must descend from the PAM caller itself */
+	assert_int_equal(lightdm_child(":0", NULL, false), 1);
+	/* a VT without a display, or with one that is no display */
+	assert_int_equal(lightdm_child("/dev/tty7", NULL, false), 1);
+	assert_int_equal(lightdm_child("/dev/tty7", ":0; rm -rf /", false), 1);
+	assert_int_equal(lightdm_child("/dev/pts/3", ":0", false), 1);
+	/* a server the daemon did not start (a user's own on :0, whose parent
+	 * is no ancestor of ours): none */
+	x_stop_all();
+	x_start(X_ABSTRACT | X_PATH, true);
+	assert_int_equal(lightdm_child("/dev/tty7", ":0", true), 1);
+}
+
+/* The greeter's own session (LightDM opens it as user "lightdm") is a
+ * system account's: never a seat login, whatever its display. */
+static void greeter_session_is_no_seat_login(void **state)
+{
+	(void)state;
+	struct login l;
+	struct passwd *pw = getpwnam("daemon");
+
+	if (!pw || pw->pw_uid == 0 || pw->pw_uid >= 1000) {
+		skip(); /* no system account to log in as here */
+		return;
+	}
+	service("debug");
+	login_open(&l, "daemon", ":0", PAM_SUCCESS);
+	assert_int_equal(access(seatfile, F_OK), -1);
+	login_close(&l);
+	/* and the same display for a person is one */
+	login_open(&l, user, ":0", PAM_SUCCESS);
+	assert_int_equal(access(seatfile, F_OK), 0);
+	login_close(&l);
+}
+
 /* Only the two pam_sm_* functions leave either build (module.map). */
 static void exports_only_pam_sm(void **state)
 {
@@ -552,6 +638,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(no_x_server_no_seat_login, setup, teardown),
 	    cmocka_unit_test_setup_teardown(x_server_not_the_display_managers_no_seat_login, setup, teardown),
 	    cmocka_unit_test_setup_teardown(x_sockets_of_two_servers_no_seat_login, setup, teardown),
+	    cmocka_unit_test_setup_teardown(lightdm_display_in_xdisplay, setup, teardown),
+	    cmocka_unit_test_setup_teardown(greeter_session_is_no_seat_login, setup, teardown),
 	    cmocka_unit_test(exports_only_pam_sm),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

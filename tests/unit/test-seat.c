@@ -13,6 +13,7 @@
 
 #include "fixture.h"
 #include "seat.h"
+#include "lightdmconf.h"
 #include "slimconf.h"
 #include "variant.h"
 #include "xorgconf.h"
@@ -30,6 +31,47 @@ static struct seat_login sample(void)
 	snprintf(s.tty, sizeof(s.tty), ":0.0");
 	snprintf(s.service, sizeof(s.service), "slim");
 	return s;
+}
+
+/* LightDM's PAM_TTY is a VT and its display is in PAM_XDISPLAY; SLiM's
+ * PAM_TTY is the display.  Anything else has no display. */
+static void vt_and_xdisplay(void **state)
+{
+	assert_true(seat_is_vt("/dev/tty7"));
+	assert_true(seat_is_vt("tty12"));
+	assert_false(seat_is_vt("/dev/tty"));
+	assert_false(seat_is_vt("/dev/ttyS0"));
+	assert_false(seat_is_vt("/dev/tty123"));
+	assert_false(seat_is_vt("/dev/pts/3"));
+	assert_false(seat_is_vt(NULL));
+	assert_string_equal(seat_display(":0.0", ":1"), ":0.0");
+	assert_string_equal(seat_display("/dev/tty7", ":0"), ":0");
+	assert_null(seat_display("/dev/tty7", NULL));
+	assert_null(seat_display("/dev/tty7", "host:0"));
+	assert_null(seat_display("/dev/pts/1", ":0"));
+	assert_null(seat_display(NULL, ":0"));
+}
+
+/* The greeter's user is a system account by login.defs, or by its
+ * defaults; root and people are not. */
+static void system_accounts(void **state)
+{
+	const char *tree = scratch_new("logindefs");
+	struct sysroot sr;
+	struct ss_error e;
+
+	assert_int_equal(sysroot_open(&sr, tree, &e), 0);
+	assert_true(seat_system_account(&sr, 112)); /* Debian's lightdm */
+	assert_true(seat_system_account(&sr, 65534));
+	assert_false(seat_system_account(&sr, 0));
+	assert_false(seat_system_account(&sr, 1000));
+	scratch_mkdir("etc");
+	scratch_put("etc/login.defs", "# comment UID_MIN 5\nUID_MIN\t\t\t  500\nUID_MAX 70000\n");
+	assert_false(seat_system_account(&sr, 500));
+	assert_true(seat_system_account(&sr, 499));
+	assert_false(seat_system_account(&sr, 65534));
+	sysroot_close(&sr);
+	scratch_free();
 }
 
 static void names_and_displays(void **state)
@@ -277,10 +319,85 @@ static void select_login_then_plain(void **state)
 	scratch_free();
 }
 
+/* LightDM's variants through the same selection: the one-shot copy arms
+ * its auto-login with the wrapper behind the guard, and the plain variant
+ * (or a rollback) withdraws it and removes the copy. */
+static void lightdm_login_then_plain(void **state)
+{
+	const char *tree = scratch_new("lightdm");
+	struct lightdm_user u;
+	struct sysroot sr;
+	struct ss_error e;
+	char link[64], *text = NULL;
+
+	memset(&u, 0, sizeof(u));
+	snprintf(u.xserver, sizeof(u.xserver), "X");
+	snprintf(u.wrapper, sizeof(u.wrapper), "/usr/sbin/lightdm-session");
+	snprintf(u.session, sizeof(u.session), "default");
+	scratch_mkdir_p("etc/lightdm/lightdm.conf.d");
+	assert_int_equal(lightdmconf_variant(&u, "host", "xorg.conf.nvidia", &text, &e), 0);
+	scratch_put("etc/lightdm/lightdm.conf.d/50-session-switch.conf.host", text);
+	free(text);
+	assert_int_equal(lightdmconf_variant(&u, "vm", "xorg.conf.intel", &text, &e), 0);
+	assert_contains(text, "[Seat:*]\nxserver-command=X -config xorg.conf.intel\n");
+	assert_null(strstr(text, "autologin-user"));
+	scratch_put("etc/lightdm/lightdm.conf.d/50-session-switch.conf.vm", text);
+	free(text);
+	scratch_link("50-session-switch.conf.host", "etc/lightdm/lightdm.conf.d/50-session-switch.conf");
+	assert_int_equal(sysroot_open(&sr, tree, &e), 0);
+	assert_int_equal(variant_current(&sr), MODE_HOST);
+	assert_int_equal(variant_select_login(&sr, MODE_VM, "alice", &e), 0);
+	assert_true(sysroot_readlink(&sr, LIGHTDM_DROPIN, link, sizeof(link)) > 0);
+	assert_string_equal(link, "50-session-switch.conf.vm.login");
+	assert_int_equal(variant_current(&sr), MODE_VM);
+	text = NULL;
+	assert_true(sysroot_slurp(&sr, LIGHTDM_DROPIN, 65536, &text) > 0);
+	assert_contains(text, "xserver-command=X -config xorg.conf.intel\n");
+	assert_contains(text, "session-wrapper=/bin/sh -c '" XGUARD_PATH
+			      " && exec \"$0\" \"$@\"' /usr/sbin/lightdm-session\n");
+	assert_contains(text, "autologin-session=default\n");
+	assert_contains(text, "autologin-user=alice\nautologin-user-timeout=0\n");
+	free(text);
+	/* withdrawn: the plain variant, the copy gone */
+	assert_int_equal(variant_select(&sr, MODE_VM, &e), 0);
+	assert_true(sysroot_readlink(&sr, LIGHTDM_DROPIN, link, sizeof(link)) > 0);
+	assert_string_equal(link, "50-session-switch.conf.vm");
+	assert_false(sysroot_exists(&sr, LIGHTDM_DROPIN ".vm.login"));
+	/* a rollback from the armed copy goes straight to host */
+	assert_int_equal(variant_select_login(&sr, MODE_VM, "alice", &e), 0);
+	assert_int_equal(variant_select(&sr, MODE_HOST, &e), 0);
+	assert_true(sysroot_readlink(&sr, LIGHTDM_DROPIN, link, sizeof(link)) > 0);
+	assert_string_equal(link, "50-session-switch.conf.host");
+	assert_false(sysroot_exists(&sr, LIGHTDM_DROPIN ".vm.login"));
+	sysroot_close(&sr);
+	scratch_free();
+}
+
+static void lightdm_autologin_refuses(void **state)
+{
+	struct ss_error e;
+	char *out = NULL;
+	const char *variant =
+	    "# " SS_MARKER ": vm\n[Seat:*]\nsession-wrapper=lightdm-session\nautologin-user=bob\n";
+
+	/* a user name is one plain word; an auto-login line of the variant is replaced */
+	assert_int_equal(lightdmconf_autologin(variant, "alice\nautologin-user=root", &out, &e), -EINVAL);
+	assert_int_equal(lightdmconf_autologin(variant, "alice", &out, &e), 0);
+	assert_null(strstr(out, "bob"));
+	assert_null(strstr(out, ": vm\n")); /* one marker, not two */
+	free(out);
+	/* no wrapper to guard: no auto-login at all */
+	out = NULL;
+	assert_int_equal(lightdmconf_autologin("[Seat:*]\nxserver-command=X\n", "alice", &out, &e), -EINVAL);
+	assert_null(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(names_and_displays),
+	    cmocka_unit_test(vt_and_xdisplay),
+	    cmocka_unit_test(system_accounts),
 	    cmocka_unit_test(format_parse_round_trip),
 	    cmocka_unit_test(parse_refuses),
 	    cmocka_unit_test(save_load_remove),
@@ -289,6 +406,8 @@ int main(void)
 	    cmocka_unit_test(login_keys),
 	    cmocka_unit_test(autologin_variant),
 	    cmocka_unit_test(select_login_then_plain),
+	    cmocka_unit_test(lightdm_login_then_plain),
+	    cmocka_unit_test(lightdm_autologin_refuses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
