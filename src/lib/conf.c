@@ -636,50 +636,38 @@ static int parse_assignment(struct parse *ps, char *line, char *eq, struct ss_co
 	return r;
 }
 
-static int parse_line(struct parse *ps, char *raw, size_t n, struct ss_config *c, struct ss_error *e)
-{
-	bool control = false;
-	char *line, *eq;
-	int r = 0;
+/* A trimmed line that is not blank and not a comment (kv_each_line). */
+struct conf_lines {
+	struct parse *ps;
+	struct ss_config *c;
+};
 
-	for (size_t i = 0; i < n; i++)
-		control |= (unsigned char)raw[i] < 0x20 && raw[i] != '\t' && raw[i] != '\r';
-	line = kv_trim(raw);
-	if (control)
-		r = FAIL("%s:%d: control character in the line", ps->path, ps->line);
-	else if (!*line || *line == '#' || *line == ';')
-		r = 0;
-	else if (*line == '[')
+static int parse_line(void *arg, char *line, int lineno, struct ss_error *e)
+{
+	struct conf_lines *cl = arg;
+	struct parse *ps = cl->ps;
+	char *eq;
+	int r;
+
+	ps->line = lineno;
+	if (*line == '[')
 		r = parse_header(ps, line, e);
 	else if (!(eq = strchr(line, '=')))
 		r = FAIL("%s:%d: expected key = value, [section], or a # comment", ps->path, ps->line);
 	else
-		r = parse_assignment(ps, line, eq, c, e);
+		r = parse_assignment(ps, line, eq, cl->c, e);
 	return r;
 }
 
 int config_parse(const char *path, const char *text, struct ss_config *c, struct ss_error *e)
 {
 	struct parse ps = {.path = path};
-	const char *p = text;
-	int r = 0;
+	struct conf_lines cl = {&ps, c};
+	int r;
 
 	config_init(c);
 	snprintf(c->path, sizeof(c->path), "%s", path);
-	while (r == 0 && *p) {
-		char raw[CONFIG_LINE];
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		ps.line++;
-		if (n >= sizeof(raw)) {
-			r = FAIL("%s:%d: line longer than %zu characters", path, ps.line, sizeof(raw) - 1);
-		} else {
-			memcpy(raw, p, n);
-			raw[n] = '\0';
-			r = parse_line(&ps, raw, n, c, e);
-		}
-		p += n + (nl ? 1 : 0);
-	}
+	r = kv_each_line(path, text, CONFIG_LINE, parse_line, &cl, e);
 	c->loaded = r == 0;
 	return r;
 }

@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kvlines.h"
@@ -44,4 +46,37 @@ char *kv_trim(char *s)
 	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
 		*--end = '\0';
 	return s;
+}
+
+int kv_each_line(const char *path, const char *text, size_t maxline, kv_line_fn fn, void *arg,
+		 struct ss_error *e)
+{
+	char *raw = malloc(maxline);
+	const char *p = text;
+	int lineno = 0, r = raw ? 0 : ss_fail(e, -ENOMEM, "out of memory");
+
+	while (r == 0 && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		bool control = false;
+		char *line;
+		lineno++;
+		if (n >= maxline) {
+			r = ss_fail(e, -EINVAL, "%s:%d: line longer than %zu characters", path, lineno,
+				    maxline - 1);
+		} else {
+			memcpy(raw, p, n);
+			raw[n] = '\0';
+			for (size_t i = 0; i < n; i++)
+				control |= (unsigned char)raw[i] < 0x20 && raw[i] != '\t' && raw[i] != '\r';
+			line = kv_trim(raw);
+			if (control)
+				r = ss_fail(e, -EINVAL, "%s:%d: control character in the line", path, lineno);
+			else if (*line && *line != '#' && *line != ';')
+				r = fn(arg, line, lineno, e);
+		}
+		p += n + (nl ? 1 : 0);
+	}
+	free(raw);
+	return r;
 }

@@ -23,4 +23,13 @@ int kvlines_next(struct kvlines *kv, char **key, char **val, struct ss_error *e)
  * place: a key or value of the configuration and the driver data files. */
 char *kv_trim(char *s);
 
+/* The line layer of the INI-like files (session-switch.conf, vm.conf):
+ * each line of text cut at '\n', refused with "path:N: ..." when it is
+ * longer than maxline - 1 characters or holds a control character,
+ * trimmed, and handed to fn unless it is blank or a '#' or ';' comment.
+ * Stops at fn's first error and returns it; 0 when every line was taken. */
+typedef int (*kv_line_fn)(void *arg, char *line, int lineno, struct ss_error *e);
+int kv_each_line(const char *path, const char *text, size_t maxline, kv_line_fn fn, void *arg,
+		 struct ss_error *e);
+
 #endif

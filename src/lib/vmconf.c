@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kvlines.h"
 #include "vmconf.h"
 
 /* A few VM definitions: a few kilobytes. */
@@ -25,16 +26,6 @@ const char *vmconf_format_str(enum vm_disk_format f)
 void vmconf_vars_path(const struct vm_def *vm, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/%s/%s", VM_STATE_DIR, vm->name, VM_VARS_FILE);
-}
-
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	char *end = s + strlen(s);
-	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
-		*--end = '\0';
-	return s;
 }
 
 static int bad(struct ss_error *e, const struct vm_where *w, const char *fmt, ...)
@@ -268,7 +259,7 @@ static int set_disk(struct vm_def *vm, const char *value, const struct vm_where 
 	sp = strpbrk(one, " \t");
 	if (sp) {
 		*sp = '\0';
-		fmt = trim(sp + 1);
+		fmt = kv_trim(sp + 1);
 	}
 	size_t len = strlen(one);
 	if (vm->ndisks == VM_MAX_DISKS)
@@ -562,14 +553,14 @@ static int parse_header(struct parse *ps, char *line, struct ss_error *e)
 
 	if (r < 0)
 		return r;
-	if (!close || *trim(close + 1))
+	if (!close || *kv_trim(close + 1))
 		return FAIL("%s:%d: a section header is [vm NAME] alone on its line", ps->path, ps->line);
 	*close = '\0';
-	inner = trim(line + 1);
+	inner = kv_trim(line + 1);
 	name = inner + strcspn(inner, " \t");
 	if (*name)
 		*name++ = '\0';
-	name = trim(name);
+	name = kv_trim(name);
 	if (strcmp(inner, "vm") != 0)
 		r = FAIL("%s:%d: unknown section [%s]; every section is [vm NAME]", ps->path, ps->line,
 			 inner);
@@ -608,13 +599,13 @@ static int parse_assignment(struct parse *ps, char *line, char *eq, struct ss_er
 	int r;
 
 	*eq = '\0';
-	key = trim(line);
-	val = trim(eq + 1);
+	key = kv_trim(line);
+	val = kv_trim(eq + 1);
 	/* Values never contain '#': from there on it is a comment. */
 	hash = strchr(val, '#');
 	if (hash) {
 		*hash = '\0';
-		val = trim(val);
+		val = kv_trim(val);
 	}
 	while (k < NKEYS && strcmp(keys[k].name, key) != 0)
 		k++;
@@ -637,20 +628,15 @@ static int parse_assignment(struct parse *ps, char *line, char *eq, struct ss_er
 	return r;
 }
 
-static int parse_line(struct parse *ps, char *raw, size_t n, struct ss_error *e)
+/* A trimmed line that is not blank and not a comment (kv_each_line). */
+static int parse_line(void *arg, char *line, int lineno, struct ss_error *e)
 {
-	bool control = false;
-	char *line, *eq;
-	int r = 0;
+	struct parse *ps = arg;
+	char *eq;
+	int r;
 
-	for (size_t i = 0; i < n; i++)
-		control |= (unsigned char)raw[i] < 0x20 && raw[i] != '\t' && raw[i] != '\r';
-	line = trim(raw);
-	if (control)
-		r = FAIL("%s:%d: control character in the line", ps->path, ps->line);
-	else if (!*line || *line == '#' || *line == ';')
-		r = 0;
-	else if (*line == '[')
+	ps->line = lineno;
+	if (*line == '[')
 		r = parse_header(ps, line, e);
 	else if (!(eq = strchr(line, '=')))
 		r = FAIL("%s:%d: expected key = value, [vm NAME], or a # comment", ps->path, ps->line);
@@ -662,25 +648,11 @@ static int parse_line(struct parse *ps, char *raw, size_t n, struct ss_error *e)
 int vmconf_parse(const char *path, const char *text, struct vm_conf *c, struct ss_error *e)
 {
 	struct parse ps = {.path = path, .c = c};
-	const char *p = text;
-	int r = 0;
+	int r;
 
 	memset(c, 0, sizeof(*c));
 	snprintf(c->path, sizeof(c->path), "%s", path);
-	while (r == 0 && *p) {
-		char raw[VMCONF_LINE];
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		ps.line++;
-		if (n >= sizeof(raw)) {
-			r = FAIL("%s:%d: line longer than %zu characters", path, ps.line, sizeof(raw) - 1);
-		} else {
-			memcpy(raw, p, n);
-			raw[n] = '\0';
-			r = parse_line(&ps, raw, n, e);
-		}
-		p += n + (nl ? 1 : 0);
-	}
+	r = kv_each_line(path, text, VMCONF_LINE, parse_line, &ps, e);
 	if (r == 0)
 		r = section_end(&ps, e);
 	if (r == 0 && c->n == 0)
