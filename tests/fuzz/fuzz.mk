@@ -3,7 +3,7 @@
 # with srcdir, FUZZ_CC, FUZZ_LIB_SRC, FUZZ_DEPS_CFLAGS, FUZZ_DEPS_LIBS and
 # FUZZ_PKGLIBEXECDIR (the installed programs' paths the library names, as
 # AM_CPPFLAGS gives them to every other build of it).
-FUZZ_TARGETS = conf journal seat kconfig procstat
+FUZZ_TARGETS = conf journal seat kconfig procstat edid
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 CFLAGS_F = -g -O1 $(SAN) -I$(srcdir)/src/lib -Isrc/lib -I. -I$(srcdir)/tests/fuzz $(FUZZ_DEPS_CFLAGS) \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
