@@ -36,6 +36,46 @@ static void text_step(size_t i, const struct plan_step *s)
 	}
 }
 
+/* The [ddc] row: after the devices, the monitor found by its EDID. */
+static void text_ddc(size_t i, const struct plan_ddc *d)
+{
+	printf("\nThen the monitor's input ([ddc], by session-switch-ddc; a failure is a warning):\n");
+	printf("%3zu. ddc: set input (VCP 0x60) of %s to 0x%02x\n", i, d->monitor, d->value);
+	if (!d->nfound)
+		printf("     not on any connector now: the switch will warn and go on\n");
+	for (size_t k = 0; k < d->nfound; k++)
+		printf("     found by EDID on %s, %s (%s %u \"%s\")\n", d->found[k].connector,
+		       d->found[k].i2c[0] ? d->found[k].i2c : "no i2c adapter in sysfs", d->found[k].info.mfg,
+		       d->found[k].info.product, d->found[k].info.name);
+}
+
+static void json_ddc(struct json *j, const struct plan_ddc *d)
+{
+	json_key(j, "ddc");
+	if (!d->planned) {
+		json_null(j);
+		return;
+	}
+	json_begin_object(j);
+	json_kstring(j, "monitor", d->monitor);
+	json_kint(j, "value", d->value);
+	json_key(j, "found");
+	json_begin_array(j);
+	for (size_t k = 0; k < d->nfound; k++) {
+		json_begin_object(j);
+		json_kstring(j, "connector", d->found[k].connector);
+		json_key(j, "i2c");
+		if (d->found[k].i2c[0])
+			json_string(j, d->found[k].i2c);
+		else
+			json_null(j);
+		json_kstring(j, "name", d->found[k].info.name);
+		json_end_object(j);
+	}
+	json_end_array(j);
+	json_end_object(j);
+}
+
 int cli_plan(const struct machine *m, enum mode to, bool json)
 {
 	struct plan p;
@@ -73,6 +113,7 @@ int cli_plan(const struct machine *m, enum mode to, bool json)
 			json_end_object(&j);
 		}
 		json_end_array(&j);
+		json_ddc(&j, &p.ddc);
 		json_end_object(&j);
 		cli_json_checks(&j, p.checks, p.nchecks);
 		json_kbool(&j, "viable", !p.refused);
@@ -102,6 +143,8 @@ int cli_plan(const struct machine *m, enum mode to, bool json)
 	printf("\nSteps (binding by driver_override, never new_id):\n");
 	for (size_t i = 0; i < p.n; i++)
 		text_step(i + 1, &p.steps[i]);
+	if (p.ddc.planned)
+		text_ddc(p.n + 1, &p.ddc);
 out:
 	free(reasons.p);
 	plan_free(&p);

@@ -74,7 +74,7 @@ extern const struct step_type step_modprobe, step_remove, step_rescan, step_wait
     step_unbind, step_probe, step_wait_driver, step_display_stop, step_variant, step_drm_probe,
     step_display_start, step_login_once, step_cards, step_service_stop, step_service_start, step_holders,
     step_console_unbind, step_console_bind, step_fb_unbind, step_fb_bind, step_module_unload,
-    step_module_load, step_persistence_off, step_persistence_on;
+    step_module_load, step_persistence_off, step_persistence_on, step_ddc;
 
 /* Refuse (-EBUSY, the holders named) while a process other than
  * exclude_pid holds a node of the card that a switch to `to` takes away;

@@ -7,11 +7,16 @@
  * root-owned journal; driver names are re-validated before they reach
  * modprobe.  Each undo MUST be idempotent and MUST be safe where its run
  * never happened (step.h), so that a kill at any point leaves a journal
- * that recover can always finish (doc/security.md rule 16). */
+ * that recover can always finish (doc/security.md rule 16).  The ddc
+ * row runs session-switch-ddc (libddcutil stays out of this process) with
+ * the kernel's EDID and the configuration's value; whatever it answers,
+ * it never fails the switch nor its rollback: the monitor's input is a
+ * convenience, the devices are the transaction. */
 #include "config.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -569,6 +574,79 @@ static int run_module_load(struct ctx *c, const struct journal_step *r, struct s
 	return ret;
 }
 
+/* --- the monitor's input by DDC/CI ([ddc]) ---------------------------------- */
+
+/* libddcutil looks for every display on every bus: seconds, not more. */
+#define DDC_TIMEOUT_MS 10000
+
+/* What session-switch-ddc's exit codes mean (session-switch-ddc(8)). */
+static const char *ddc_exit_str(int rc)
+{
+	static const char *const why[] = {"set", "usage error", "no monitor with this EDID answers DDC/CI",
+					  "libddcutil failed", "the monitor did not keep the value"};
+	return rc >= 0 && rc < (int)(sizeof(why) / sizeof(why[0])) ? why[rc] : "unknown exit status";
+}
+
+/* Set the configured monitor to `value` with session-switch-ddc, by the
+ * EDID of each connector that carries it now (a monitor may show another
+ * EDID on each input).  Never fails the switch (doc/design.md): a missing
+ * program, monitor or library, and a value not taken, are warnings, said
+ * on stderr and to syslog.  The program gets no caller data: the EDID is
+ * the kernel's, the value the root-owned configuration's, both checked. */
+static int ddc_set(struct ctx *c, int value, struct ss_error *e)
+{
+	const struct ss_config *conf = &c->m->conf;
+	struct edid_found found[EDID_MAX_FOUND];
+	char why[512] = "", shown[64], val[8], hex[2 * EDID_BLOCK + 1];
+	size_t n = 0;
+	int rc = 2;
+
+	monitor_id_format(&conf->ddc_monitor, shown, sizeof(shown));
+	if (!conf->has_ddc || value < 1 || value > 255)
+		snprintf(why, sizeof(why), "[ddc] names no monitor or input any more in " SS_DEFAULT_CONFIG);
+	else if (edid_find(&c->m->root, &conf->ddc_monitor, found, EDID_MAX_FOUND, &n, e) < 0 || n == 0)
+		snprintf(why, sizeof(why), "monitor %s is on no connector of /sys/class/drm now", shown);
+	else if (!sysroot_exists(&c->m->root, DDC_PATH))
+		snprintf(why, sizeof(why),
+			 DDC_PATH " is not installed (session-switch was built without libddcutil): set the "
+				  "input of %s yourself",
+			 shown);
+	snprintf(val, sizeof(val), "0x%02x", value & 0xff);
+	for (size_t i = 0; !why[0] && i < n && rc == 2; i++) {
+		char *argv[] = {"session-switch-ddc", "--edid", hex, "--vcp", "0x60", "--value", val, NULL};
+		edid_hex(found[i].raw, hex);
+		rc = spawn_wait(DDC_PATH, argv, DDC_TIMEOUT_MS, e);
+		if (rc < 0)
+			snprintf(why, sizeof(why), "%.400s", e->msg);
+		else if (rc != 0 && (rc != 2 || i + 1 == n))
+			snprintf(why, sizeof(why), "%s (on %s): %s (exit %d)", shown, found[i].connector,
+				 ddc_exit_str(rc), rc);
+	}
+	if (why[0])
+		fprintf(stderr,
+			"session-switch: warning: the monitor's input was not set to %s: %s; the switch "
+			"goes on\n",
+			val, why);
+	audit(why[0] ? LOG_WARNING : LOG_INFO, "ddc input %s of %s: %s", val, shown, why[0] ? why : "set");
+	return 0;
+}
+
+static int run_ddc(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	char *end;
+	long v = strtol(r->value, &end, 16);
+	return ddc_set(c, *end ? -1 : (int)v, e);
+}
+
+/* Back to the input of the mode the switch started from; setting it when
+ * the run never happened, or twice, changes nothing more. */
+static int undo_ddc(struct ctx *c, const struct journal_step *r, struct ss_error *e)
+{
+	int from = c->j.from == MODE_VM ? c->m->conf.ddc_vm_input : c->m->conf.ddc_host_input;
+	(void)r;
+	return from > 0 ? ddc_set(c, from, e) : 1;
+}
+
 /* --- the table of kinds ----------------------------------------------------- */
 
 #define DEVICE_ROW(v, n, run, ver, wd)                                                                       \
@@ -618,17 +696,20 @@ const struct step_type step_fb_bind = {"fb_bind", "console",	 "fb_bind",   run_f
 const struct step_type step_module_unload = {"module_unload",	"device", "module_unload",
 					     run_module_unload, NULL,	  run_module_load,
 					     "module_load",	true};
+const struct step_type step_ddc = {"ddc", "display", "ddc", run_ddc, NULL, undo_ddc, "ddc", false};
 const struct step_type step_module_load = {"module_load", "device",	     "module_load",   run_module_load,
 					   NULL,	  run_module_unload, "module_unload", true};
 
 static const struct step_type *const kinds[] = {
-    &step_modprobe,	  &step_remove,		&step_rescan,	    &step_wait_device,
-    &step_override,	  &step_unbind,		&step_probe,	    &step_wait_driver,
-    &step_display_stop,	  &step_variant,	&step_drm_probe,    &step_display_start,
-    &step_login_once,	  &step_cards,		&step_service_stop, &step_service_start,
-    &step_holders,	  &step_console_unbind, &step_console_bind, &step_fb_unbind,
-    &step_fb_bind,	  &step_module_unload,	&step_module_load,  &step_persistence_off,
-    &step_persistence_on,
+    &step_modprobe,	  &step_remove,	     &step_rescan,
+    &step_wait_device,	  &step_override,    &step_unbind,
+    &step_probe,	  &step_wait_driver, &step_display_stop,
+    &step_variant,	  &step_drm_probe,   &step_display_start,
+    &step_login_once,	  &step_cards,	     &step_service_stop,
+    &step_service_start,  &step_holders,     &step_console_unbind,
+    &step_console_bind,	  &step_fb_unbind,   &step_fb_bind,
+    &step_module_unload,  &step_module_load, &step_persistence_off,
+    &step_persistence_on, &step_ddc,
 };
 
 const struct step_type *step_type_find(const char *name)

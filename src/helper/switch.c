@@ -133,9 +133,10 @@ static void persistence_rows(struct ctx *c)
  * services, checked gone, and the framebuffer console; the module stack
  * where [host] unload says so; the devices move as the plan says; on the
  * way back the modules, the console and the services come back in
- * reverse; the variant is selected; the new GPU is probed and X starts on
- * it; the one-shot login is withdrawn; on the way back, the cards the host
- * drivers make are waited for.  The rows come from the configuration and
+ * reverse; the variant is selected and the monitor's input follows
+ * ([ddc]); the new GPU is probed and X starts on it; the one-shot login is
+ * withdrawn; on the way back, the cards the host drivers make are waited
+ * for.  The rows come from the configuration and
  * from sysfs, never from a driver's name in code. */
 static void table_build(struct ctx *c, const struct plan *p, enum mode to, const char *login)
 {
@@ -176,6 +177,14 @@ static void table_build(struct ctx *c, const struct plan *p, enum mode to, const
 			add_row(c, &step_service_start, NULL, config_service_jname(&conf->services[i]));
 	}
 	add_row(c, &step_variant, NULL, login);
+	/* doc/design.md step 6: the monitor shows the new mode's input once
+	 * the devices have moved, as the seed's ddccontrol did; before X
+	 * starts, so that its probe finds the monitor on the input it drives. */
+	if (p->ddc.planned) {
+		char v[8];
+		snprintf(v, sizeof(v), "0x%02x", p->ddc.value & 0xff);
+		add_row(c, &step_ddc, NULL, v);
+	}
 	if (dm) {
 		add_row(c, &step_drm_probe, to_gpu, NULL);
 		add_row(c, &step_display_start, to_gpu, NULL);

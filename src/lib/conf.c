@@ -397,6 +397,42 @@ static int set_login_window(struct ss_config *c, const char *value, const struct
 	return r;
 }
 
+static int set_ddc_monitor(struct ss_config *c, const char *value, const struct config_where *w,
+			   struct ss_error *e)
+{
+	const char *why;
+	int r = 0;
+
+	if (monitor_id_parse(value, &c->ddc_monitor, &why) < 0)
+		r = bad(e, w, ": \"%s\" %s; expected %s", value, why, w->key->expects);
+	else
+		c->has_ddc = true;
+	if (!c->ddc_line)
+		c->ddc_line = w->line;
+	return r;
+}
+
+/* An input source of VCP 0x60 (MCCS: 0x0f DisplayPort-1, 0x10
+ * DisplayPort-2, 0x11 HDMI-1 ...), hex or decimal, one byte. */
+static int set_ddc_input(struct ss_config *c, const char *value, const struct config_where *w,
+			 struct ss_error *e)
+{
+	int *slot = strcmp(w->key->name, "vm_input") == 0 ? &c->ddc_vm_input : &c->ddc_host_input;
+	char *end;
+	long n;
+	int r = 0;
+
+	errno = 0;
+	n = isdigit((unsigned char)value[0]) ? strtol(value, &end, 0) : -1;
+	if (n < 1 || n > 255 || errno || *end)
+		r = bad(e, w, ": \"%s\" is not an input; expected %s", value, w->key->expects);
+	else
+		*slot = (int)n;
+	if (!c->ddc_line)
+		c->ddc_line = w->line;
+	return r;
+}
+
 /* The order is the order of the messages' lists ("known keys there: ...")
  * and of session-switch.conf(5); nothing depends on a key's position. */
 static const struct config_key keys[] = {
@@ -481,6 +517,23 @@ static const struct config_key keys[] = {
      .def = "120",
      .def_is_value = true,
      .set = set_login_window},
+    {.section = "ddc",
+     .name = "monitor",
+     .expects = "the monitor by its EDID, MFG:MODEL[:SERIAL]: the manufacturer's three letters, the model "
+		"name or product code, the serial (DEL:DELL U2715H:ABC123, as edid-decode prints them)",
+     .def = "unset: no monitor's input is switched",
+     .set = set_ddc_monitor},
+    {.section = "ddc",
+     .name = "vm_input",
+     .expects = "the input (VCP 0x60 value, 1-255: 0x0f DisplayPort-1, 0x10 DisplayPort-2, 0x11 HDMI-1) the "
+		"monitor shows in vm mode, the card's",
+     .def = "unset: the input is left alone on the way to vm",
+     .set = set_ddc_input},
+    {.section = "ddc",
+     .name = "host_input",
+     .expects = "the input (VCP 0x60 value, 1-255) the monitor shows in host mode",
+     .def = "unset: the input is left alone on the way to host",
+     .set = set_ddc_input},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -668,6 +721,15 @@ int config_parse(const char *path, const char *text, struct ss_config *c, struct
 	config_init(c);
 	snprintf(c->path, sizeof(c->path), "%s", path);
 	r = kv_each_line(path, text, CONFIG_LINE, parse_line, &cl, e);
+	/* An input without a monitor, or a monitor without an input, is a
+	 * half-written section: said, not ignored. */
+	if (r == 0 && c->ddc_line && !c->has_ddc)
+		r = FAIL("%s:%d: [ddc] has an input but no monitor; add monitor = MFG:MODEL[:SERIAL]", path,
+			 c->ddc_line);
+	else if (r == 0 && c->has_ddc && !c->ddc_vm_input && !c->ddc_host_input)
+		r = FAIL(
+		    "%s:%d: [ddc] monitor has no vm_input or host_input: say which input each mode shows",
+		    path, c->ddc_line);
 	c->loaded = r == 0;
 	return r;
 }

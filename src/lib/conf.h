@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "edid.h"
 #include "error.h"
 #include "pci.h"
 #include "pciaddr.h"
@@ -63,6 +64,13 @@ struct ss_config {
 	char xauthority[128]; /* [display] authfile (default /var/run/slim.auth) */
 	bool login_auto;      /* [login] auto (default yes): the one-shot auto-login */
 	int login_window;     /* [login] window: seconds after the seat login (default 120) */
+	/* [ddc]: the monitor whose input follows the mode, named by its
+	 * EDID (never by i2c bus), and the VCP 0x60 value of each mode; 0
+	 * leaves that mode's input alone. */
+	bool has_ddc;
+	struct monitor_id ddc_monitor;
+	int ddc_vm_input, ddc_host_input;
+	int ddc_line; /* of the first [ddc] key, for the cross-key message */
 };
 
 struct config_key;

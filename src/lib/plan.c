@@ -104,6 +104,22 @@ void plan_free(struct plan *p)
 	p->nchecks = 0;
 }
 
+void plan_ddc(const struct machine *m, enum mode to, struct plan_ddc *d)
+{
+	const struct ss_config *c = &m->conf;
+	struct ss_error ignored;
+
+	memset(d, 0, sizeof(*d));
+	d->value = to == MODE_VM ? c->ddc_vm_input : c->ddc_host_input;
+	d->planned = c->has_ddc && d->value > 0;
+	if (!d->planned)
+		return;
+	monitor_id_format(&c->ddc_monitor, d->monitor, sizeof(d->monitor));
+	/* not found, or /sys/class/drm unreadable: the step warns then */
+	if (edid_find(&m->root, &c->ddc_monitor, d->found, PLAN_DDC_FOUND, &d->nfound, &ignored) < 0)
+		d->nfound = 0;
+}
+
 void plan_build(const struct machine *m, enum mode to, struct plan *p)
 {
 	const struct target *t = &m->target;
@@ -129,6 +145,7 @@ void plan_build(const struct machine *m, enum mode to, struct plan *p)
 		p->nothing_to_do = true;
 		return;
 	}
+	plan_ddc(m, to, &p->ddc);
 
 	if (to == MODE_VM) {
 		vfio = kernel_module(&m->root, &m->kernel, "vfio_pci", "vfio-pci");

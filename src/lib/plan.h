@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "check.h"
+#include "edid.h"
 #include "machine.h"
 #include "mode.h"
 
@@ -31,6 +32,20 @@ struct plan_step {
 	char path[128]; /* the sysfs file written or watched */
 };
 
+#define PLAN_DDC_FOUND 4
+
+/* The monitor input of [ddc] for the new mode, after the devices have
+ * moved: planned when [ddc] names an input for it.  Where the monitor is
+ * is only what sysfs shows now (the card's connectors go away with it);
+ * the switch looks again when it gets there. */
+struct plan_ddc {
+	bool planned;
+	int value;	  /* the VCP 0x60 value */
+	char monitor[64]; /* as [ddc] monitor names it */
+	struct edid_found found[PLAN_DDC_FOUND];
+	size_t nfound;
+};
+
 struct plan {
 	enum mode to;
 	bool refused;
@@ -39,11 +54,15 @@ struct plan {
 	size_t nchecks;
 	struct plan_step steps[PLAN_MAX_STEPS];
 	size_t n;
+	struct plan_ddc ddc;
 };
 
 void plan_build(const struct machine *m, enum mode to, struct plan *p);
 /* The checks' texts; the steps need nothing. */
 void plan_free(struct plan *p);
 const char *step_kind_str(enum step_kind k);
+/* The [ddc] part of a plan to `to` (plan_build calls it): the monitor
+ * looked for on the connectors of m->root. */
+void plan_ddc(const struct machine *m, enum mode to, struct plan_ddc *d);
 
 #endif

@@ -32,6 +32,7 @@ configure_with() { # USE... ; prints the options, configures in $tmp/b
 		inherit() { :; }
 		use() { [[ $USE == *" $1 "* ]]; }
 		usex() { if use "$1"; then echo "${2-yes}"; else echo "${3-no}"; fi; }
+		use_with() { if use "$1"; then echo "--with-${2-$1}"; else echo "--without-${2-$1}"; fi; }
 		getpam_mod_dir() { echo /lib64/security; }
 		get_bashcompdir() { echo /usr/share/bash-completion/completions; }
 		systemd_get_systemunitdir() { echo /lib/systemd/system; }
@@ -68,6 +69,17 @@ for use in "systemd" ""; do
 	[ "$helper" = "$pkglibexec/session-switch-helper" ] && ok "fowners/fperms name the installed helper $helper" ||
 		fail "the ebuild's HELPER '$helper' is not $pkglibexec/session-switch-helper"
 done
+# USE=ddc: session-switch-ddc with libddcutil, or configure says it is off
+rm -rf "$tmp/b" && mkdir -p "$tmp/b"
+configure_with >/dev/null 2>&1
+grep -q -- '--without-ddcutil' "$tmp/opts" && grep -q '^ *libddcutil: *no' "$tmp/configure.out" &&
+	ok "USE=-ddc: --without-ddcutil, no session-switch-ddc" || fail "USE=-ddc: $(grep libddcutil "$tmp/configure.out")"
+if pkg-config --exists ddcutil; then
+	rm -rf "$tmp/b" && mkdir -p "$tmp/b"
+	configure_with ddc >/dev/null 2>&1
+	grep -q -- '--with-ddcutil' "$tmp/opts" && grep -q '^ *libddcutil: *yes' "$tmp/configure.out" &&
+		ok "USE=ddc: --with-ddcutil, libddcutil found" || fail "USE=ddc: $(grep libddcutil "$tmp/configure.out")"
+fi
 grep -q 'fowners root:session-switch "${HELPER}"' "$rel" && grep -q 'fperms 4755 "${HELPER}"' "$rel" &&
 	ok "fowners root:session-switch, fperms 4755" || fail "no fowners/fperms of the helper"
 grep -q -- '--with-helper-mode=4755' "$rel" && ok "fperms and --with-helper-mode agree" || fail "fperms 4755 without --with-helper-mode=4755"

@@ -186,6 +186,48 @@ SEED_ARGS = dict(cmdline="BOOT_IMAGE=/boot/vmlinuz-4.17.9-gentoo root=/dev/nvme0
                  sound=SEED_SOUND)
 
 
+# Two published EDIDs (tests/data/README.md cites them): linuxhw/EDID's
+# Digital/Dell/DEL2005/0771A94A1DAD (a Dell D1918H, both blocks) and
+# Digital/Goldstar/GSM5B09/0060A26E6AB3 (an LG Ultra HD).
+EDID_DELL = """
+00 ff ff ff ff ff ff 00 10 ac 05 20 01 01 01 01 06 1c 01 03 80 29 17 78 2a eb c5 a2 57 54 a0 27
+0c 50 54 a5 4b 00 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 66 21 56 aa 51 00 1e 30 46 8f
+33 00 9a e6 10 00 00 1e 00 00 00 ff 00 32 43 38 46 4a 38 32 35 35 4b 35 45 0a 00 00 00 fc 00 44
+31 39 31 38 48 0a 20 20 20 20 20 20 00 00 00 fd 00 38 4b 1e 53 09 00 0a 20 20 20 20 20 20 01 80
+02 03 1f f0 4c 10 04 13 03 02 12 11 07 06 16 15 01 23 09 07 01 83 01 00 00 65 03 0c 00 10 00 02
+3a 80 18 71 38 2d 40 58 2c 45 00 9a e6 10 00 00 1f 01 1d 00 72 51 d0 1e 20 6e 28 55 00 9a e6 10
+00 00 1f 01 1d 00 bc 52 d0 1e 20 b8 28 55 40 9a e6 10 00 00 1e 8c 0a d0 8a 20 e0 2d 10 10 3e 96
+00 9a e6 10 00 00 18 8c 0a d0 90 20 40 31 20 0c 40 55 00 9a e6 10 00 00 18 00 00 00 00 00 00 eb
+"""
+EDID_LG = """
+00 ff ff ff ff ff ff 00 1e 6d 09 5b 76 68 01 00 03 1c 01 04 b5 3c 22 78 9e 30 35 a7 55 4e a3 26
+0f 50 54 21 08 00 71 40 81 80 81 c0 a9 c0 d1 c0 81 00 01 01 01 01 4d d0 00 a0 f0 70 3e 80 30 20
+65 0c 58 54 21 00 00 1a 28 68 00 a0 f0 70 3e 80 08 90 65 0c 58 54 21 00 00 1a 00 00 00 fd 00 38
+3d 1e 87 38 00 0a 20 20 20 20 20 20 00 00 00 fc 00 4c 47 20 55 6c 74 72 61 20 48 44 0a 20 01 bd
+02 03 11 71 44 90 04 03 01 23 09 07 07 83 01 00 00 02 3a 80 18 71 38 2d 40 58 2c 45 00 58 54 21
+00 00 1e 56 5e 00 a0 a0 a0 29 50 30 20 35 00 58 54 21 00 00 1a 00 00 00 00 00 00 00 00 00 00 00
+00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
+00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 c8
+"""
+
+
+def edids(name, conns):
+    """Each connector's edid (bytes, b"" when nothing is connected) and its
+    DDC adapter: a "ddc" link to an i2c-N of the GPU, or an i2c-N directory
+    of its own (DP AUX), as i915 and nvidia-drm lay them out."""
+    s = os.path.join(HERE, name, "sys/class/drm")
+    for conn, (hexes, i2c, own) in conns.items():
+        cdir = os.path.join(s, os.readlink(os.path.join(s, conn)))
+        with open(os.path.join(cdir, "edid"), "wb") as f:
+            f.write(bytes.fromhex(hexes.replace("\n", " ")) if hexes else b"")
+        if own:
+            keep(os.path.join(cdir, i2c))
+        else:
+            gpu = os.path.dirname(os.path.dirname(os.path.dirname(cdir)))
+            keep(os.path.join(gpu, i2c))
+            link(os.path.join(cdir, "ddc"), "../../../" + i2c)
+
+
 def with_drivers(devs, changes):
     return [(a, p, c, v, d, changes.get(a, drv), g) for a, p, c, v, d, drv, g in devs]
 
@@ -806,6 +848,14 @@ def main():
     vm = with_drivers(SEED, {"0000:01:00.0": "vfio-pci", "0000:01:00.1": "vfio-pci"})
     args = dict(SEED_ARGS, drm={"0000:00:02.0": ["card0", "renderD128"]},
                 connectors={"0000:00:02.0": SEED_CONN["0000:00:02.0"]}, sound={"0000:00:1f.3": "card0"})
+    # The seed with its monitors' EDIDs: the Dell on the iGPU's DP-1 and
+    # the GTX's DP-1 (one monitor, two inputs), the LG on the GTX's DP-2.
+    make("seed-ddc", SEED, describes="the seed machine with two published EDIDs on its connectors", **SEED_ARGS)
+    edids("seed-ddc", {"card0-DP-1": (EDID_DELL, "i2c-5", True), "card0-HDMI-A-1": ("", "i2c-6", False),
+                       "card1-DP-1": (EDID_DELL, "i2c-3", False), "card1-DP-2": (EDID_LG, "i2c-4", False)})
+    make("seed-ddc-vm", vm, overrides={"0000:01:00.0": "vfio-pci", "0000:01:00.1": "vfio-pci"},
+         describes="seed-ddc in vm mode: the GTX's connectors are gone", **args)
+    edids("seed-ddc-vm", {"card0-DP-1": (EDID_DELL, "i2c-5", True), "card0-HDMI-A-1": ("", "i2c-6", False)})
     make("seed-vm", vm, overrides={"0000:01:00.0": "vfio-pci", "0000:01:00.1": "vfio-pci"},
          describes="the seed machine in vm mode", **args)
     mixed = with_drivers(SEED, {"0000:01:00.0": "vfio-pci"})

@@ -4,7 +4,7 @@
 # FUZZ_PKGLIBEXECDIR and FUZZ_XSESSIONSDIR (the installed programs' and
 # session entries' paths the library names, as AM_CPPFLAGS gives them to
 # every other build of it).
-FUZZ_TARGETS = conf journal seat kconfig procstat modinfo vmconf
+FUZZ_TARGETS = conf journal seat kconfig procstat modinfo vmconf edid
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 CFLAGS_F = -g -O1 $(SAN) -I$(srcdir)/src/lib -Isrc/lib -I. -I$(srcdir)/tests/fuzz $(FUZZ_DEPS_CFLAGS) \
 	-Wall -Wextra -Werror -Wno-unused-parameter \

@@ -175,6 +175,40 @@ static void repeated_switch_is_a_no_op(void **state)
 			       "wait_driver 0000:01:00.1 vfio-pci\n");
 }
 
+/* The [ddc] row is planned only where [ddc] names an input for the new
+ * mode; the monitor is looked for by its EDID on the connectors there are. */
+static void ddc_is_planned_only_when_configured(void **state)
+{
+	const char *both = "[ddc]\nmonitor = DEL:D1918H\nvm_input = 0x0f\nhost_input = 0x11\n";
+	char s[4096];
+
+	(void)state;
+	plan_for("seed-ddc", NULL, MODE_VM, &p, s, sizeof(s));
+	assert_false(p.ddc.planned);
+	plan_for("seed", both, MODE_VM, &p, s, sizeof(s));
+	assert_true(p.ddc.planned); /* planned, though no connector shows an EDID: the step warns */
+	assert_int_equal(p.ddc.nfound, 0);
+	plan_for("seed-ddc", both, MODE_VM, &p, s, sizeof(s));
+	assert_true(p.ddc.planned);
+	assert_int_equal(p.ddc.value, 0x0f);
+	assert_string_equal(p.ddc.monitor, "DEL:D1918H");
+	assert_int_equal(p.ddc.nfound, 2);
+	assert_string_equal(p.ddc.found[0].connector, "card0-DP-1");
+	assert_string_equal(p.ddc.found[1].connector, "card1-DP-1");
+	assert_string_equal(p.ddc.found[1].i2c, "i2c-3");
+	plan_for("seed-ddc-vm", both, MODE_HOST, &p, s, sizeof(s));
+	assert_true(p.ddc.planned);
+	assert_int_equal(p.ddc.value, 0x11);
+	assert_int_equal(p.ddc.nfound, 1);
+	/* only the vm input configured: the way back leaves the input alone */
+	plan_for("seed-ddc-vm", "[ddc]\nmonitor = DEL:D1918H\nvm_input = 15\n", MODE_HOST, &p, s, sizeof(s));
+	assert_false(p.ddc.planned);
+	/* nothing to do: no row either */
+	plan_for("seed-ddc", both, MODE_HOST, &p, s, sizeof(s));
+	assert_true(p.nothing_to_do);
+	assert_false(p.ddc.planned);
+}
+
 static const struct check *find_check(const struct plan *pl, const char *name)
 {
 	for (size_t i = 0; i < pl->nchecks; i++)
@@ -295,6 +329,7 @@ int main(void)
 	    cmocka_unit_test(bridge_dance_comes_first),
 	    cmocka_unit_test(back_to_host),
 	    cmocka_unit_test(repeated_switch_is_a_no_op),
+	    cmocka_unit_test(ddc_is_planned_only_when_configured),
 	    cmocka_unit_test(refusals_say_why),
 	    cmocka_unit_test(reasons_are_whole_and_advise_what_the_config_takes),
 	    cmocka_unit_test(check_texts_are_never_cut),

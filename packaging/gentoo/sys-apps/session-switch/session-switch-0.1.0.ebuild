@@ -17,7 +17,7 @@ fi
 
 LICENSE="all-rights-reserved"
 SLOT="0"
-IUSE="systemd test"
+IUSE="ddc systemd test"
 RESTRICT="!test? ( test ) mirror bindist"
 
 DEPEND="
@@ -26,6 +26,7 @@ DEPEND="
 	sys-libs/zlib
 	x11-libs/libdrm
 	x11-libs/libxcb
+	ddc? ( app-misc/ddcutil )
 "
 RDEPEND="${DEPEND}
 	acct-group/session-switch
@@ -63,6 +64,7 @@ src_configure() {
 		--with-bashcompletiondir="$(get_bashcompdir)"
 		--with-openrc="${EPREFIX}/etc/init.d"
 		--with-runit=no
+		$(use_with ddc ddcutil)
 		--with-systemdsystemunitdir="$(usex systemd "$(systemd_get_systemunitdir)" no)"
 	)
 	econf "${myeconfargs[@]}"
