@@ -385,8 +385,8 @@ static void tail_lines(struct tail *t, char *out, size_t len)
 }
 
 /* Wait for QEMU: its stderr is drained all along (kept: its tail), a
- * SIGTERM to us is passed on, and after it a deadline applies. */
-static int qemu_wait(pid_t pid, int err_fd, struct tail *t, int *status)
+ * SIGTERM to us is passed on (*stopped), and after it a deadline applies. */
+static int qemu_wait(pid_t pid, int err_fd, struct tail *t, int *status, bool *stopped)
 {
 	sigset_t s;
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), sfd, r = 0;
@@ -417,6 +417,7 @@ static int qemu_wait(pid_t pid, int err_fd, struct tail *t, int *status)
 			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 				audit(LOG_NOTICE, "play: signal %u: ending the VM", si.ssi_signo);
 				kill(pid, SIGTERM);
+				*stopped = true;
 				deadline = kwait_now_ms() + QEMU_TERM_MS;
 			}
 		}
@@ -448,7 +449,8 @@ static int qemu_wait(pid_t pid, int err_fd, struct tail *t, int *status)
 	return r;
 }
 
-/* QEMU from fork to its end: 0 when it exited 0, -EIO with what it said
+/* QEMU from fork to its end: 0 when it exited 0, or ended by the SIGTERM
+ * of a stop (the init system's, passed on); -EIO with what it said
  * otherwise. */
 static int qemu_run(struct play *p, const struct switch_opts *so, struct ss_error *e)
 {
@@ -456,6 +458,7 @@ static int qemu_run(struct play *p, const struct switch_opts *so, struct ss_erro
 	int pfd[2], status = 0, r;
 	long s = kwait_now_ms();
 	char pidstr[24], said[TAIL_LEN];
+	bool stopped = false;
 	pid_t pid;
 
 	if (pipe2(pfd, O_CLOEXEC) < 0)
@@ -472,12 +475,13 @@ static int qemu_run(struct play *p, const struct switch_opts *so, struct ss_erro
 	audit(LOG_NOTICE, "play: [vm %s] QEMU %s runs as %s (pid %s)", p->vm->name, p->argv.v[0], p->user,
 	      pidstr);
 	report(so, "qemu_start", pidstr, 0, 0, NULL);
-	r = qemu_wait(pid, pfd[0], &t, &status);
+	r = qemu_wait(pid, pfd[0], &t, &status, &stopped);
 	close(pfd[0]);
 	tail_lines(&t, said, sizeof(said));
 	if (r < 0)
 		r = ss_fail(e, r, "waiting for QEMU: %s", strerror(-r));
-	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	else if ((WIFEXITED(status) && WEXITSTATUS(status) == 0) ||
+		 (stopped && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM))
 		r = 0;
 	else if (WIFEXITED(status) && WEXITSTATUS(status) >= 126)
 		r = ss_fail(e, -EIO, "%s could not be run as %s (%s)", p->argv.v[0], p->user,
@@ -488,8 +492,11 @@ static int qemu_run(struct play *p, const struct switch_opts *so, struct ss_erro
 	else
 		r = ss_fail(e, -EIO, "QEMU was killed by signal %d%s%.900s", WTERMSIG(status),
 			    said[0] ? ": " : "", said);
-	report(so, "qemu_end", WIFEXITED(status) ? "exited" : "killed", kwait_now_ms() - s, r,
-	       r < 0 ? e->msg : NULL);
+	report(so, "qemu_end",
+	       stopped		   ? "stopped"
+	       : WIFEXITED(status) ? "exited"
+				   : "killed",
+	       kwait_now_ms() - s, r, r < 0 ? e->msg : NULL);
 	audit(r < 0 ? LOG_WARNING : LOG_NOTICE, "play: [vm %s] QEMU ended: %s", p->vm->name,
 	      r < 0 ? e->msg : "status 0");
 	return r;
