@@ -4,7 +4,7 @@
 _session_switch()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-	local cmds="status doctor groups plan probe setup vm-config vm host recover"
+	local cmds="status doctor groups plan probe setup vm-config vm host recover play"
 	local opts="--sysroot --config --json --wait --detach --help --version"
 	local i cmd="" args=0
 
@@ -31,6 +31,12 @@ _session_switch()
 	vm-config) COMPREPLY=($(compgen -W "--print --json" -- "$cur")) ;;
 	vm|host) COMPREPLY=($(compgen -W "--detach --json --wait" -- "$cur")) ;;
 	recover) COMPREPLY=($(compgen -W "--boot --json --wait" -- "$cur")) ;;
+	play)
+		# the VMs of vm.conf (readable by all), then the options
+		if [[ $cur != -* && $args -eq 0 ]]; then
+			COMPREPLY=($(compgen -W "$(sed -n 's/^[[:space:]]*\[vm[[:space:]]\{1,\}\([A-Za-z0-9_-]\{1,\}\)[[:space:]]*\].*/\1/p' \
+				"${SESSION_SWITCH_VM_CONF:-/etc/session-switch/vm.conf}" 2>/dev/null)" -- "$cur"))
+		else COMPREPLY=($(compgen -W "--json --wait" -- "$cur")); fi ;;
 	esac
 }
 complete -F _session_switch session-switch

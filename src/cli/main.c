@@ -33,6 +33,8 @@ static void usage(FILE *out)
 		     "  vm           hand the discrete GPU to vfio-pci (through the helper)\n"
 		     "  host         give it back to its host drivers\n"
 		     "  recover [--boot]  finish or roll back a switch that was cut off\n"
+		     "  play [NAME]  switch to vm, run the VM of vm.conf's [vm NAME] as you until\n"
+		     "               it ends, then switch back to host\n"
 		     "               (--boot: by the init system, before the display manager)\n"
 		     "\n"
 		     "Options:\n"
@@ -40,7 +42,7 @@ static void usage(FILE *out)
 		     "                 (a tree recorded with record-sysfs)\n"
 		     "  --config FILE  use FILE instead of /etc/session-switch.conf\n"
 		     "  --json         machine-readable output on stdout\n"
-		     "  --wait S       vm/host/recover: wait up to S seconds for a running switch\n"
+		     "  --wait S       vm/host/recover/play: wait up to S seconds for a running switch\n"
 		     "  --detach       vm/host: after the checks, go on in the background\n"
 		     "                 (progress in /run/session-switch/switch.log and syslog)\n"
 		     "  -h, --help     this text;  -V, --version\n"
@@ -66,9 +68,9 @@ int cli_fail_json(bool json, int code, const char *msg)
 }
 
 /* The switch itself is the helper's: this process holds no privilege. */
-static int run_helper(const char *verb, const char *wait, bool json, bool detach, bool boot)
+static int run_helper(const char *verb, const char *name, const char *wait, bool json, bool detach, bool boot)
 {
-	char *argv[8];
+	char *argv[9];
 	int n = 0;
 
 	if (wait) {
@@ -79,6 +81,8 @@ static int run_helper(const char *verb, const char *wait, bool json, bool detach
 	}
 	argv[n++] = "session-switch-helper";
 	argv[n++] = (char *)verb;
+	if (name)
+		argv[n++] = (char *)name;
 	if (wait) {
 		argv[n++] = "--wait";
 		argv[n++] = (char *)wait;
@@ -149,11 +153,13 @@ int main(int argc, char **argv)
 		return json ? cli_fail_json(json, EXIT_USAGE, "no command given (try --help)") : EXIT_USAGE;
 	}
 	cmd = argv[optind++];
-	if (!strcmp(cmd, "vm") || !strcmp(cmd, "host") || !strcmp(cmd, "recover")) {
+	if (!strcmp(cmd, "vm") || !strcmp(cmd, "host") || !strcmp(cmd, "recover") || !strcmp(cmd, "play")) {
+		bool play = strcmp(cmd, "play") == 0;
+		const char *name = NULL;
 		/* `session-switch vm --detach` reads as naturally as the
 		 * options before the command */
 		for (; optind < argc; optind++) {
-			if (strcmp(argv[optind], "--detach") == 0 && strcmp(cmd, "recover") != 0) {
+			if (strcmp(argv[optind], "--detach") == 0 && strcmp(cmd, "recover") != 0 && !play) {
 				detach = true;
 			} else if (strcmp(argv[optind], "--boot") == 0 && strcmp(cmd, "recover") == 0) {
 				boot = true;
@@ -161,6 +167,8 @@ int main(int argc, char **argv)
 				json = true;
 			} else if (strcmp(argv[optind], "--wait") == 0 && optind + 1 < argc) {
 				wait = argv[++optind];
+			} else if (play && !name && argv[optind][0] != '-') {
+				name = argv[optind];
 			} else {
 				snprintf(err.msg, sizeof(err.msg), "%s: unexpected argument '%s'", cmd,
 					 argv[optind]);
@@ -176,11 +184,11 @@ int main(int argc, char **argv)
 		}
 		if (detach && strcmp(cmd, "recover") == 0)
 			return cli_fail_json(json, EXIT_USAGE, "--detach goes with vm or host");
-		return run_helper(cmd, wait, json, detach, boot);
+		return run_helper(cmd, name, wait, json, detach, boot);
 	}
 	if (wait || detach)
 		return cli_fail_json(json, EXIT_USAGE,
-				     wait ? "--wait goes with vm, host or recover"
+				     wait ? "--wait goes with vm, host, recover or play"
 					  : "--detach goes with vm or host");
 	if (strcmp(cmd, "probe") == 0) {
 		if (optind < argc || sysroot)

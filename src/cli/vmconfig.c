@@ -45,7 +45,7 @@ int cli_vm_config(const struct machine *m, const char *name, bool print, bool js
 		rc = refuse(json, EXIT_REFUSED, &e);
 		goto out;
 	}
-	r = vmconf_load(&m->root, VM_DEFAULT_CONFIG, c, &e);
+	r = vmconf_load(&m->root, VM_DEFAULT_CONFIG, m->root.prefixed ? VMCONF_ANY_OWNER : 0, c, &e);
 	if (r == 0 && !(vm = vmconf_find(c, name, &e)))
 		rc = refuse(json, EXIT_USAGE, &e);
 	else if (r == 0 && (r = vmconf_check(&m->root, c->path, vm, &e)) == 0 &&

@@ -1,6 +1,6 @@
 /* session-switch-helper: the only privileged program of session-switch.
  * Installed root:session-switch, setuid; run by `session-switch vm|host|
- * recover|status`, and by pam_session_switch.so as `host --detach`.
+ * recover|status|play`, and by pam_session_switch.so as `host --detach`.
  *
  * Threat model.  The caller is any local user who can execute us.  Only
  * three may go past the check in code (rule 6, authz.c): root, members of
@@ -17,7 +17,10 @@
  *  - make us write anything to sysfs but the plan for the devices named in
  *    the root-owned configuration or found by detection (argv holds a verb
  *    from a fixed table and nothing that names a file, device, driver,
- *    module or command: rules 2, 8);
+ *    module or command: rules 2, 8; `play`'s one word names a section of
+ *    the root-owned vm.conf, nothing else);
+ *  - make us run anything as root, lend any node but the VM's, or keep a
+ *    lent node after the VM (play.c: rule 23);
  *  - influence a child we run or a library we use through the environment
  *    or the process state (privs.c: rules 3, 4, 5, 12);
  *  - make us read a configuration they wrote (O_NOFOLLOW, owner and mode
@@ -49,6 +52,7 @@
 #include "lock.h"
 #include "machine.h"
 #include "outcome.h"
+#include "play.h"
 #include "privs.h"
 #include "report.h"
 #include "switch.h"
@@ -56,15 +60,31 @@
 #include "fault.h"
 #endif
 
-enum verb { VERB_VM, VERB_HOST, VERB_RECOVER, VERB_STATUS, VERB_N };
-static const char *const verbs[] = {
-    [VERB_VM] = "vm", [VERB_HOST] = "host", [VERB_RECOVER] = "recover", [VERB_STATUS] = "status"};
+enum verb { VERB_VM, VERB_HOST, VERB_RECOVER, VERB_STATUS, VERB_PLAY, VERB_N };
+static const char *const verbs[] = {[VERB_VM] = "vm",
+				    [VERB_HOST] = "host",
+				    [VERB_RECOVER] = "recover",
+				    [VERB_STATUS] = "status",
+				    [VERB_PLAY] = "play"};
 
 struct args {
 	enum verb verb;
 	bool json, detach, boot;
 	int wait_s;
+	const char *vm; /* play: a [vm NAME] of vm.conf, or NULL for the only one */
 };
+
+/* A VM's name as vm.conf spells it: a word, never a path. */
+static bool vm_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+	bool ok = n > 0 && n < VM_NAME_LEN;
+
+	for (; ok && *s; s++)
+		ok = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		     *s == '_' || *s == '-';
+	return ok;
+}
 
 /* Rule 2: a fixed table of verbs; options that name nothing. */
 static int parse_args(int argc, char **argv, struct args *a)
@@ -86,6 +106,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 			a->detach = true;
 		} else if (strcmp(argv[i], "--boot") == 0 && a->verb == VERB_RECOVER) {
 			a->boot = true;
+		} else if (a->verb == VERB_PLAY && !a->vm && argv[i][0] != '-' && vm_name_ok(argv[i])) {
+			a->vm = argv[i];
 		} else if (strcmp(argv[i], "--wait") == 0 && i + 1 < argc) {
 			v = strtol(argv[++i], &end, 10);
 			if (*end || end == argv[i] || v < 0 || v > 3600)
@@ -103,6 +125,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: session-switch-helper vm|host|recover|status [--wait SECONDS] [--json] [--detach]\n"
 		"       session-switch-helper recover --boot\n"
+		"       session-switch-helper play [NAME] [--wait SECONDS] [--json]\n"
 		"(run through session-switch; see session-switch(1))\n");
 	return EXIT_USAGE;
 }
@@ -152,7 +175,7 @@ static int machine_verdict(const struct machine *m, enum machine_fail mf, enum v
 /* The switch runs in a child that the caller cannot block or signal
  * (report_fork); this process only relays, holding no lock. */
 static int run_verb(const struct args *a, const struct machine *m, const struct authz *az,
-		    struct switch_opts *so, struct out *out, int *lock)
+		    struct switch_opts *so, struct out *out, int *lock, struct play *play)
 {
 	static const int exits[] = {[SWITCH_OK] = EXIT_OK,
 				    [SWITCH_REFUSED] = EXIT_REFUSED,
@@ -183,12 +206,35 @@ static int run_verb(const struct args *a, const struct machine *m, const struct 
 		*lock = -1;
 		return report_relay(out, child);
 	}
+	if (a->verb == VERB_PLAY) {
+		int rc = play_run(m, play, so, &e);
+		report_end(out, rc, false, &e);
+		return rc;
+	}
+	/* nodes a play left lent (it was killed): the way back and recover
+	 * take them back first */
+	if (a->verb != VERB_VM && play_takeback(m, so, &e) < 0) {
+		report_end(out, EXIT_RECOVER, a->detach, &e);
+		return EXIT_RECOVER;
+	}
 	if (a->verb == VERB_RECOVER)
 		res = switch_recover(m, so, &e);
 	else
 		res = switch_run(m, a->verb == VERB_VM ? MODE_VM : MODE_HOST, so, &e);
 	report_end(out, exits[res], a->detach, &e);
 	return exits[res];
+}
+
+/* play: everything it needs is read and checked before anything moves. */
+static int play_check(const struct args *a, const struct machine *m, const struct authz *az, uid_t ruid,
+		      struct play *p)
+{
+	struct ss_error e = {""};
+	int rc = play_prepare(m, a->vm, ruid, az->seated ? az->seat.user : NULL, p, &e);
+
+	if (rc != EXIT_OK)
+		fprintf(stderr, "session-switch: %s\n", e.msg);
+	return rc;
 }
 
 /* Everything before the first change: who may run us, then root.  The
@@ -256,9 +302,14 @@ static int load_and_run(const struct args *a, const struct authz *az, int rundir
 	}
 	if (rc == EXIT_OK) {
 		enum machine_fail mf = machine_load_real(&m, &conf, &e);
+		struct play play;
+		memset(&play, 0, sizeof(play));
 		rc = machine_verdict(&m, mf, a->verb, &e);
+		if (rc == EXIT_OK && a->verb == VERB_PLAY)
+			rc = play_check(a, &m, az, so->ruid, &play);
 		if (rc == EXIT_OK)
-			rc = a->verb == VERB_STATUS ? status(&m) : run_verb(a, &m, az, so, out, &lock);
+			rc = a->verb == VERB_STATUS ? status(&m) : run_verb(a, &m, az, so, out, &lock, &play);
+		play_free(&play);
 		machine_free(&m);
 	}
 	if (lock >= 0)
@@ -271,7 +322,7 @@ int main(int argc, char **argv)
 {
 	struct switch_opts so = {.ruid = getuid(), .write_timeout_ms = 20000, .wait_timeout_ms = 10000};
 	gid_t rgid = getgid();
-	struct args a = {VERB_VM, false, false, false, 0};
+	struct args a = {VERB_VM, false, false, false, 0, NULL};
 	struct authz az;
 	struct out out = {.json = false, .relay = -1};
 	int rc, rundir = -1;

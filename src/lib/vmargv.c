@@ -202,6 +202,30 @@ static void disks(struct builder *b, const struct vm_def *vm)
 	}
 }
 
+/* A kernel booted without firmware or disk, and a serial console in a
+ * file instead of a window: the test VM's, and a direct-kernel VM's. */
+static void direct_boot(struct builder *b, const struct vm_def *vm)
+{
+	if (vm->kernel.line) {
+		push(b, "-kernel");
+		push(b, "%s", vm->kernel.path);
+	}
+	if (vm->initrd.line) {
+		push(b, "-initrd");
+		push(b, "%s", vm->initrd.path);
+	}
+	if (vm->append[0]) {
+		push(b, "-append");
+		push(b, "%s", vm->append);
+	}
+	if (vm->serial.line) {
+		push(b, "-display");
+		push(b, "none");
+		push(b, "-serial");
+		push(b, "file:%s", vm->serial.path);
+	}
+}
+
 int vm_argv_build(const struct vm_def *vm, const struct vm_hostdev *hd, size_t nhd, struct vm_argv *out,
 		  struct ss_error *e)
 {
@@ -237,6 +261,7 @@ int vm_argv_build(const struct vm_def *vm, const struct vm_hostdev *hd, size_t n
 	}
 	inputs(&b, vm);
 	disks(&b, vm);
+	direct_boot(&b, vm);
 	if (r == 0 && b.oom)
 		r = ss_fail(e, -ENOMEM, "out of memory");
 	if (r < 0)

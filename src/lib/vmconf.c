@@ -383,6 +383,43 @@ static int set_gpu_slot(struct vm_def *vm, const char *value, const struct vm_wh
 	return r;
 }
 
+static int set_return(struct vm_def *vm, const char *value, const struct vm_where *w, struct ss_error *e)
+{
+	return set_yes_no(&vm->return_host, value, w, e);
+}
+
+static int set_kernel(struct vm_def *vm, const char *value, const struct vm_where *w, struct ss_error *e)
+{
+	return set_path(&vm->kernel, value, w, e);
+}
+
+static int set_initrd(struct vm_def *vm, const char *value, const struct vm_where *w, struct ss_error *e)
+{
+	return set_path(&vm->initrd, value, w, e);
+}
+
+/* The kernel's command line is one argument of QEMU's -append, read by
+ * the kernel only: words of a fixed alphabet, blanks between them, no
+ * ',' (one rule for every value). */
+static int set_append(struct vm_def *vm, const char *value, const struct vm_where *w, struct ss_error *e)
+{
+	int r = 0;
+
+	for (const char *p = value; r == 0 && *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr(" _.-=/:+@", *p))
+			r = bad(e, w, ": '%c' is not allowed; expected %s", *p, w->key->expects);
+	if (r == 0 && strlen(value) >= sizeof(vm->append))
+		r = bad(e, w, ": longer than %zu characters", sizeof(vm->append) - 1);
+	if (r == 0)
+		snprintf(vm->append, sizeof(vm->append), "%s", value);
+	return r;
+}
+
+static int set_serial(struct vm_def *vm, const char *value, const struct vm_where *w, struct ss_error *e)
+{
+	return set_path(&vm->serial, value, w, e);
+}
+
 /* The order is the man page's and the messages'; nothing depends on a
  * key's position. */
 static const struct vm_key keys[] = {
@@ -487,6 +524,27 @@ static const struct vm_key keys[] = {
      .def = "10",
      .def_is_value = true,
      .set = set_gpu_slot},
+    {.name = "return",
+     .expects = "yes or no: session-switch play switches back to host mode when the VM ends",
+     .def = "yes",
+     .def_is_value = true,
+     .set = set_return},
+    {.name = "kernel",
+     .expects = "the absolute path of a Linux kernel that QEMU boots directly (-kernel)",
+     .def = "none",
+     .set = set_kernel},
+    {.name = "initrd",
+     .expects = "the absolute path of the initramfs of kernel (-initrd)",
+     .def = "none",
+     .set = set_initrd},
+    {.name = "append",
+     .expects = "the kernel's command line: letters, digits, blanks and _ . - = / : + @",
+     .def = "none",
+     .set = set_append},
+    {.name = "serial",
+     .expects = "the absolute path of the file the guest's first serial port writes",
+     .def = "none: QEMU's window",
+     .set = set_serial},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -537,9 +595,12 @@ static int section_end(const struct parse *ps, struct ss_error *e)
 	else if (vm->ovmf_vars_template.line && !vm->ovmf_code.line)
 		r = FAIL("%s:%d: [vm %s] ovmf_vars without ovmf_code: name the firmware's code too", ps->path,
 			 vm->ovmf_vars_template.line, vm->name);
-	else if (vm->ndisks == 0 && !vm->iso.line)
-		r = FAIL("%s:%d: [vm %s] has neither a disk nor an iso: nothing to boot", ps->path, vm->line,
+	else if (vm->ndisks == 0 && !vm->iso.line && !vm->kernel.line)
+		r = FAIL("%s:%d: [vm %s] has no disk, iso or kernel: nothing to boot", ps->path, vm->line,
 			 vm->name);
+	else if ((vm->initrd.line || vm->append[0]) && !vm->kernel.line)
+		r = FAIL("%s:%d: [vm %s] initrd and append are for a kernel: name it (kernel = PATH)",
+			 ps->path, vm->line, vm->name);
 	else if (vm->sockets * vm->cores * vm->threads > 1024)
 		r = FAIL("%s:%d: [vm %s] sockets x cores x threads is %u, more than 1024 CPUs", ps->path,
 			 vm->line, vm->name, vm->sockets * vm->cores * vm->threads);
@@ -660,7 +721,36 @@ int vmconf_parse(const char *path, const char *text, struct vm_conf *c, struct s
 	return r;
 }
 
-int vmconf_load(const struct sysroot *sr, const char *path, struct vm_conf *c, struct ss_error *e)
+/* The file read through the descriptor whose owner and mode were
+ * checked, not by its name again: the same file, whatever is renamed in
+ * between. */
+static int fd_slurp(int fd, char **out)
+{
+	char *buf = malloc(VMCONF_MAX + 1);
+	size_t len = 0;
+	ssize_t n = 1;
+
+	if (!buf)
+		return -ENOMEM;
+	while (n > 0 && len <= VMCONF_MAX) {
+		n = read(fd, buf + len, VMCONF_MAX + 1 - len);
+		if (n < 0 && errno == EINTR)
+			n = 1;
+		else if (n > 0)
+			len += (size_t)n;
+	}
+	if (n < 0 || len > VMCONF_MAX) {
+		int r = n < 0 ? -errno : -EFBIG;
+		free(buf);
+		return r;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	return (int)len;
+}
+
+int vmconf_load(const struct sysroot *sr, const char *path, uid_t owner, struct vm_conf *c,
+		struct ss_error *e)
 {
 	char shown[PATH_MAX];
 	struct stat st;
@@ -682,10 +772,13 @@ int vmconf_load(const struct sysroot *sr, const char *path, struct vm_conf *c, s
 		r = ss_fail(e, -errno, "%s: %s", shown, strerror(errno));
 	else if (!S_ISREG(st.st_mode))
 		r = ss_fail(e, -EINVAL, "%s is not a regular file", shown);
+	else if (owner != VMCONF_ANY_OWNER && st.st_uid != owner)
+		r = ss_fail(e, -EPERM, "%s is owned by uid %u, not %u: chown root:root %s", shown,
+			    (unsigned)st.st_uid, (unsigned)owner, path);
 	else if (st.st_mode & (S_IWGRP | S_IWOTH))
 		r = ss_fail(e, -EPERM, "%s is writable by group or others (mode %04o): chmod go-w %s", shown,
 			    (unsigned)(st.st_mode & 07777), path);
-	else if ((r = (int)sysroot_slurp(sr, path, VMCONF_MAX, &text)) < 0)
+	else if ((r = fd_slurp(fd, &text)) < 0)
 		r = ss_fail(e, r, "%s: %s", shown, r == -EFBIG ? "larger than 64 KiB" : strerror(-r));
 	else if (memchr(text, '\0', (size_t)r))
 		r = ss_fail(e, -EINVAL, "%s: contains a NUL byte; this is not a text file", shown);
@@ -837,9 +930,24 @@ int vmconf_check(const struct sysroot *sr, const char *conf_path, const struct v
 			       uid, e);
 	if (r == 0 && vm->iso.line)
 		r = check_file(sr, conf_path, vm, "iso", &vm->iso, FILE_REGULAR, has_uid, uid, e);
+	if (r == 0 && vm->kernel.line)
+		r = check_file(sr, conf_path, vm, "kernel", &vm->kernel, FILE_REGULAR, has_uid, uid, e);
+	if (r == 0 && vm->initrd.line)
+		r = check_file(sr, conf_path, vm, "initrd", &vm->initrd, FILE_REGULAR, has_uid, uid, e);
 	for (size_t i = 0; r == 0 && i < vm->ndisks; i++)
 		r = check_file(sr, conf_path, vm, "disk", &vm->disks[i].p, FILE_DISK, has_uid, uid, e);
 	for (size_t i = 0; r == 0 && i < vm->ninputs; i++)
 		r = check_input(sr, conf_path, vm, &vm->inputs[i], e);
 	return r;
+}
+
+int vmconf_check_emulator(const struct sysroot *sr, const char *conf_path, const struct vm_def *vm,
+			  struct ss_error *e)
+{
+	struct vm_path p = vm->emulator;
+
+	if (!p.line)
+		p.line = vm->line; /* the default: the section's line */
+	/* has_uid false: the user's own emulator is not good enough here */
+	return check_file(sr, conf_path, vm, "emulator", &p, FILE_REGULAR, false, 0, e);
 }

@@ -80,6 +80,12 @@ struct vm_def {
 	char user[VM_NAME_LEN]; /* "": only root may own the files */
 	int user_line;
 	unsigned gpu_slot; /* the guest PCI slot of the first passed-through slot */
+	bool return_host;  /* `play`: back to host mode when the VM ends */
+	/* A direct-kernel boot (tests, and VMs without firmware or disk):
+	 * line 0 when not set. */
+	struct vm_path kernel, initrd;
+	char append[VM_OPTS_LEN];
+	struct vm_path serial; /* the first serial port's file; no window then */
 };
 
 struct vm_conf {
@@ -114,8 +120,12 @@ void vmconf_init_vm(struct vm_def *vm, const char *name, int line);
 /* Parse text (path names it in messages): -EINVAL with "path:line: ...". */
 int vmconf_parse(const char *path, const char *text, struct vm_conf *c, struct ss_error *e);
 /* Read path inside the root and parse it: -ENOENT when there is none; the
- * file must not be writable by group or others. */
-int vmconf_load(const struct sysroot *sr, const char *path, struct vm_conf *c, struct ss_error *e);
+ * file must not be writable by group or others and, unless owner is
+ * VMCONF_ANY_OWNER, must be owned by owner (the helper: root), checked
+ * through the descriptor it reads. */
+#define VMCONF_ANY_OWNER ((uid_t)-1)
+int vmconf_load(const struct sysroot *sr, const char *path, uid_t owner, struct vm_conf *c,
+		struct ss_error *e);
 /* The VM called name, or with name NULL the only one: NULL with e saying
  * which names there are. */
 const struct vm_def *vmconf_find(const struct vm_conf *c, const char *name, struct ss_error *e);
@@ -127,6 +137,12 @@ const struct vm_def *vmconf_find(const struct vm_conf *c, const char *name, stru
  * "path:line: [vm NAME] key: ..." and what to do. */
 int vmconf_check(const struct sysroot *sr, const char *conf_path, const struct vm_def *vm,
 		 struct ss_error *e);
+
+/* What `play` runs must be root's alone: the emulator owned by root and
+ * not writable by group or others, whatever [user] says.  -EPERM with
+ * "path:line:". */
+int vmconf_check_emulator(const struct sysroot *sr, const char *conf_path, const struct vm_def *vm,
+			  struct ss_error *e);
 
 /* The per-VM copy of the firmware variables: VM_STATE_DIR/NAME/OVMF_VARS.fd. */
 void vmconf_vars_path(const struct vm_def *vm, char *buf, size_t len);

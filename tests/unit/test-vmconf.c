@@ -76,7 +76,7 @@ static int load_and_check(const char *root, const char *text)
 	scratch_chmod("etc/session-switch/vm.conf", 0644);
 	assert_int_equal(sysroot_open(&sr, root, &err), 0);
 	err.msg[0] = '\0';
-	r = vmconf_load(&sr, CONF, &conf, &err);
+	r = vmconf_load(&sr, CONF, VMCONF_ANY_OWNER, &conf, &err);
 	if (r == 0)
 		r = vmconf_check(&sr, conf.path, vmconf_find(&conf, NULL, &err), &err);
 	sysroot_close(&sr);
@@ -200,8 +200,7 @@ static void refusals_name_file_and_line(void **state)
 	    {"[vm]\n", {CONF ":1:", "the VM's name"}},
 	    {"[vm a b]\n", {CONF ":1:", "the VM's name"}},
 	    {"[vm a]\niso = /i\n[vm a]\n", {CONF ":3: [vm a] is defined twice", ""}},
-	    {"[vm a]\nmemory = 8G\n[vm b]\niso = /i\n",
-	     {CONF ":1: [vm a] has neither a disk nor an iso", ""}},
+	    {"[vm a]\nmemory = 8G\n[vm b]\niso = /i\n", {CONF ":1: [vm a] has no disk, iso or kernel", ""}},
 	    {"[vm a]\niso = /i\novmf_code = /c.fd\n", {CONF ":3: [vm a] ovmf_code needs ovmf_vars", ""}},
 	    {"[vm a]\niso = /i\novmf_vars = /v.fd\n", {CONF ":3: [vm a] ovmf_vars without ovmf_code", ""}},
 	    {"[vm a]\niso = /i\ngarbage\n", {CONF ":3: expected key = value", ""}},
@@ -342,7 +341,7 @@ static void owner_and_iso(void **state)
 	{
 		struct sysroot sr;
 		assert_int_equal(sysroot_open(&sr, root, &err), 0);
-		assert_int_equal(vmconf_load(&sr, CONF, &conf, &err), -EPERM);
+		assert_int_equal(vmconf_load(&sr, CONF, VMCONF_ANY_OWNER, &conf, &err), -EPERM);
 		assert_contains(err.msg, "vm.conf is writable by group or others");
 		sysroot_close(&sr);
 	}
