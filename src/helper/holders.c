@@ -143,6 +143,7 @@ static int scan_process(struct scan *s, const char *pid, struct ss_error *e)
 		struct holder *h = &s->out[s->stored++];
 		memset(h, 0, sizeof(*h));
 		h->pid = (pid_t)atol(pid);
+		h->fd = atoi(fe->d_name);
 		snprintf(h->node, sizeof(h->node), "%.*s", (int)sizeof(h->node) - 1, target);
 		if (first) {
 			char comm[40];

@@ -21,6 +21,7 @@
 
 struct holder {
 	pid_t pid;
+	int fd;	   /* the descriptor, as in /proc/PID/fd */
 	uid_t uid; /* the owner of /proc/PID: its effective uid */
 	char comm[32];
 	char unit[64];		 /* its systemd service ("nvidia-persistenced"), "" when none */

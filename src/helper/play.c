@@ -32,12 +32,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/input.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -49,6 +51,7 @@
 
 #include "atomicfile.h"
 #include "audit.h"
+#include "holders.h"
 #include "journal.h"
 #include "kwait.h"
 #include "outcome.h"
@@ -193,6 +196,54 @@ static int record_write(int jdir, const struct lend *l, struct ss_error *e)
 	return atomic_replace(jdir, LEND_FILE, text, (size_t)n, 0600, ATOMIC_KEEP_ID, ATOMIC_KEEP_ID, e);
 }
 
+/* Owner and mode back do not close what the player opened meanwhile: an
+ * event device still open would let them read the seat's keyboard after
+ * the VM (the greeter's passwords; rule 23).  Once the nodes are root's
+ * again, so that nothing new can be opened, each descriptor on a lent
+ * event device in a process that is not root's (root's X and input
+ * stack keep theirs) is revoked through a copy of it: pidfd_getfd(), then
+ * EVIOCREVOKE, the kernel's own revoke of an evdev client; the process
+ * is not killed.  /dev/vfio/N is left to the way back, whose holder
+ * check refuses while anything still holds the group. */
+static int revoke_input(const struct machine *m, const struct lend *l, size_t n, struct ss_error *e)
+{
+	const char *nodes[LEND_MAX];
+	struct holder h[HOLDERS_MAX];
+	size_t nn = 0, total = 0;
+	int held, r = 0, revoked = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(l->node[i].path, "/dev/input/event", 16) == 0)
+			nodes[nn++] = l->node[i].path;
+	held = nn ? holders_scan(&m->root, nodes, nn, h, HOLDERS_MAX, &total, kwait_now_ms() + 5000, e) : 0;
+	if (held < 0)
+		r = held;
+	else if (total > (size_t)held)
+		r = ss_fail(e, -E2BIG, "more than %d descriptors of processes hold the VM's input devices",
+			    HOLDERS_MAX);
+	for (int i = 0; r == 0 && i < held; i++) {
+		if (h[i].uid == 0)
+			continue;
+		int pfd = (int)syscall(SYS_pidfd_open, h[i].pid, 0);
+		int fd = pfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pfd, h[i].fd, 0);
+		if (fd >= 0 && ioctl(fd, EVIOCREVOKE, NULL) == 0)
+			revoked++;
+		else if (errno != ESRCH && errno != EBADF &&
+			 errno != ENODEV) /* gone, closed or revoked since */
+			r = ss_fail(e, -errno,
+				    "cannot revoke %s, still open in process %d (%s) of uid %u: %s",
+				    h[i].node, (int)h[i].pid, h[i].comm, (unsigned)h[i].uid, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		if (pfd >= 0)
+			close(pfd);
+	}
+	if (revoked)
+		audit(LOG_NOTICE,
+		      "play: revoked %d descriptor(s) of the VM's input devices kept open after it", revoked);
+	return r;
+}
+
 static int restore(const struct machine *m, const struct lend *l, size_t n, struct ss_error *e)
 {
 	int r = 0;
@@ -212,6 +263,8 @@ static int restore(const struct machine *m, const struct lend *l, size_t n, stru
 		if (rr < 0 && r == 0)
 			r = ss_fail(e, rr, "taking back %s: %s", nd->path, fd < 0 ? ne.msg : strerror(-rr));
 	}
+	if (r == 0)
+		r = revoke_input(m, l, n, e);
 	return r;
 }
 
