@@ -236,7 +236,7 @@ int cli_startx(const char *sysroot, const char *config, char **xargs, int nx, bo
 		bool ended = false;
 
 		if (!first) {
-			rc = load(NULL, NULL, variant, sizeof(variant), &mode, &display, &err);
+			rc = load(sysroot, config, variant, sizeof(variant), &mode, &display, &err);
 			if (rc != EXIT_OK) {
 				fprintf(stderr, "session-switch: cannot start X again: %s\n", err.msg);
 				break;
