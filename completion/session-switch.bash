@@ -4,7 +4,7 @@
 _session_switch()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-	local cmds="status doctor groups plan probe setup vm-config vm host recover play"
+	local cmds="status doctor groups plan probe setup vm-config vm host recover play startx"
 	local opts="--sysroot --config --json --wait --detach --help --version"
 	local i cmd="" args=0
 
@@ -29,6 +29,7 @@ _session_switch()
 	plan) [ "$args" -eq 0 ] && COMPREPLY=($(compgen -W "vm host" -- "$cur")) ;;
 	setup) COMPREPLY=($(compgen -W "--dry-run --undo" -- "$cur")) ;;
 	vm-config) COMPREPLY=($(compgen -W "--print --json" -- "$cur")) ;;
+	startx) COMPREPLY=($(compgen -W "--print --" -- "$cur")) ;;
 	vm|host) COMPREPLY=($(compgen -W "--detach --json --wait" -- "$cur")) ;;
 	recover) COMPREPLY=($(compgen -W "--boot --json --wait" -- "$cur")) ;;
 	play)

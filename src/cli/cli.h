@@ -20,6 +20,10 @@ int cli_setup(const struct machine *m, bool dry_run, bool undo, bool json);
 /* name NULL: the only VM of /etc/session-switch/vm.conf */
 int cli_vm_config(const struct machine *m, const char *name, bool print, bool json);
 
+/* the wrapper of session-switch startx; print: what it would run, and
+ * stdin need not be a VT */
+int cli_startx(const char *sysroot, const char *config, char **xargs, int nx, bool print);
+
 struct json;
 struct check;
 /* "reasons" array from a newline-separated list */

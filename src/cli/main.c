@@ -14,6 +14,7 @@
 #include "json.h"
 #include "machine.h"
 #include "pcinames.h"
+#include "startx.h"
 
 static void usage(FILE *out)
 {
@@ -36,6 +37,9 @@ static void usage(FILE *out)
 		     "  play [NAME]  switch to vm, run the VM of vm.conf's [vm NAME] as you until\n"
 		     "               it ends, then switch back to host\n"
 		     "               (--boot: by the init system, before the display manager)\n"
+		     "  startx [--print] [-- X-ARGS]  X on this text console with the variant of\n"
+		     "               the current mode ([display] manager = none); vm or host\n"
+		     "               inside it end X, switch, and start X again\n"
 		     "\n"
 		     "Options:\n"
 		     "  --sysroot DIR  read /sys, /proc, /etc, /boot, /lib/modules below DIR\n"
@@ -65,6 +69,45 @@ int cli_fail_json(bool json, int code, const char *msg)
 		json_finish(&j);
 	}
 	return code;
+}
+
+/* Inside the X of `session-switch startx` the switch is its wrapper's:
+ * X must be gone from the card, and only the wrapper can start it again
+ * on its VT.  0 when asked (or a failure's code), -1 when there is no
+ * wrapper to ask. */
+static int ask_startx(const char *verb, bool json)
+{
+	const char *env = getenv(STARTX_ENV);
+	struct ss_error err = {""};
+	struct sysroot sr;
+	enum mode to = MODE_HOST;
+	pid_t pid = 0;
+	int r;
+
+	if (!env || !mode_parse(verb, &to))
+		return -1;
+	if (sysroot_open_real(&sr, &err) < 0)
+		return -1;
+	r = startx_request(&sr, env, getuid(), to, &pid, &err);
+	sysroot_close(&sr);
+	if (r == 1)
+		return -1;
+	if (r < 0)
+		return cli_fail_json(json, EXIT_REFUSED, err.msg);
+	fprintf(stderr,
+		"session-switch: asked session-switch startx (pid %ld) to switch to %s: this X session "
+		"ends now, and X comes back when the switch is done\n",
+		(long)pid, verb);
+	if (json) {
+		struct json j;
+		json_init(&j, stdout);
+		json_begin_object(&j);
+		json_kstring(&j, "requested", verb);
+		json_kint(&j, "startx_pid", pid);
+		json_end_object(&j);
+		json_finish(&j);
+	}
+	return EXIT_OK;
 }
 
 /* The switch itself is the helper's: this process holds no privilege. */
@@ -184,12 +227,32 @@ int main(int argc, char **argv)
 		}
 		if (detach && strcmp(cmd, "recover") == 0)
 			return cli_fail_json(json, EXIT_USAGE, "--detach goes with vm or host");
+		if ((rc = ask_startx(cmd, json)) >= 0)
+			return rc;
 		return run_helper(cmd, name, wait, json, detach, boot);
 	}
 	if (wait || detach)
 		return cli_fail_json(json, EXIT_USAGE,
 				     wait ? "--wait goes with vm, host, recover or play"
 					  : "--detach goes with vm or host");
+	if (strcmp(cmd, "startx") == 0) {
+		/* everything after "--" is the X server's */
+		for (; optind < argc && strcmp(argv[optind], "--") != 0; optind++) {
+			if (strcmp(argv[optind], "--print") == 0) {
+				print = true;
+			} else {
+				snprintf(err.msg, sizeof(err.msg),
+					 "startx: unexpected argument '%s' (X server arguments go after --)",
+					 argv[optind]);
+				return cli_fail_json(json, EXIT_USAGE, err.msg);
+			}
+		}
+		if (optind < argc)
+			optind++;
+		if (json)
+			return cli_fail_json(json, EXIT_USAGE, "startx has no --json output");
+		return cli_startx(sysroot, config, argv + optind, argc - optind, print);
+	}
 	if (strcmp(cmd, "probe") == 0) {
 		if (optind < argc || sysroot)
 			return cli_fail_json(json, EXIT_USAGE,
