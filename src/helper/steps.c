@@ -434,6 +434,13 @@ static int run_display_start(struct ctx *c, const struct journal_step *r, struct
 static int undo_display_start(struct ctx *c, const struct journal_step *r, struct ss_error *e)
 {
 	(void)r;
+	/* At boot the display manager is ordered after recover and has not
+	 * run: a stop now would only cancel its queued start (systemd
+	 * replaces a waiting start job with the stop), and no SLiM comes. */
+	if (c->o->boot) {
+		audit(LOG_INFO, "recover at boot: the display manager is left to the init system");
+		return 1;
+	}
 	if (c->m->conf.dm == DM_NONE && display_x_pid(&c->m->root, c->m->conf.display) <= 0)
 		return 1;
 	return display_stop(&c->m->conf, &c->m->root, c->o->wait_timeout_ms * 3, e);

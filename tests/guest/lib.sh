@@ -162,6 +162,15 @@ drm_card_of() {
 # written by session-switch setup, the greeter up on the current GPU.
 slim_up() {
 	install -m 755 "$SRCDIR/dm-ctl" /usr/local/sbin/ss-dm-ctl
+	slim_conf
+	printf "$VM_CONF"'[display]\nmanager = command:/usr/local/sbin/ss-dm-ctl\n' >/etc/session-switch.conf
+	$SS setup >/dev/null || { fail "session-switch setup"; return 1; }
+	/usr/local/sbin/ss-dm-ctl start
+	wait_for_file /tmp/.X11-unix/X0 60 || { fail "X did not start"; return 1; }
+	wait_greeter
+}
+# slim_conf: the guest's own /etc/slim.conf (never the host's)
+slim_conf() {
 	cat >/etc/slim.conf <<'CONF'
 default_path        /usr/local/bin:/usr/bin:/bin
 default_xserver     /usr/lib/xorg/Xorg
@@ -179,11 +188,6 @@ CONF
 	# host has installed (its lightdm package brings lightdm-xsession,
 	# and the guest sees the host's /usr).  The removal is the guest's.
 	find /usr/share/xsessions -name '*.desktop' ! -name session-switch-vm.desktop -delete
-	printf "$VM_CONF"'[display]\nmanager = command:/usr/local/sbin/ss-dm-ctl\n' >/etc/session-switch.conf
-	$SS setup >/dev/null || { fail "session-switch setup"; return 1; }
-	/usr/local/sbin/ss-dm-ctl start
-	wait_for_file /tmp/.X11-unix/X0 60 || { fail "X did not start"; return 1; }
-	wait_greeter
 }
 # wait_greeter: a viewable child of X's root window (SLiM's greeter)
 wait_greeter() {
