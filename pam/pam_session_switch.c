@@ -188,11 +188,19 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	 * session process below that daemon: the server's parent (never init)
 	 * must be an ancestor of ours, as session-switch-xguard asks. */
 	pid_t dm = 0;
-	int xr = xserver_verify(&sr, xserver_display_number(display), geteuid(), s.pid, &x, &e);
-	if (xr < 0 && display != tty &&
-	    xserver_peer(&sr, xserver_display_number(display), geteuid(), &x) == XSERVER_ONE &&
-	    proc_ppid(&sr, x.pid, &dm) == 0 && dm > 1 && proc_descends_from(&sr, s.pid, dm))
-		xr = xserver_verify(&sr, xserver_display_number(display), geteuid(), dm, &x, &e);
+	struct xserver seen;
+	int dn = xserver_display_number(display);
+	int xr = xserver_verify(&sr, dn, geteuid(), s.pid, &x, &e);
+	if (xr < 0 && display != tty && xserver_peer(&sr, dn, geteuid(), &seen) == XSERVER_ONE &&
+	    proc_ppid(&sr, seen.pid, &dm) == 0 && dm > 1 && proc_descends_from(&sr, s.pid, dm)) {
+		xr = xserver_verify(&sr, dn, geteuid(), dm, &x, &e);
+		/* the server verified is the one whose parent was found to be
+		 * our ancestor, not another that took the display between the
+		 * two looks (and merely descends from that ancestor: a user's
+		 * own root X started inside his session does) */
+		if (xr == 0 && (x.pid != seen.pid || x.start != seen.start))
+			xr = ss_fail(&e, -EAGAIN, "display :%d changed servers while it was looked at", dn);
+	}
 	if (xr < 0) {
 		pam_syslog(pamh, LOG_WARNING, "%s: no seat login recorded for %s", e.msg, user);
 		sysroot_close(&sr);
