@@ -123,7 +123,7 @@ static void free_seat(pam_handle_t *pamh, void *data, int status)
 
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	const char *user, *tty, *service, *display;
+	const char *user, *tty, *service, *display, *xdisplay;
 	struct seat_login s, *kept;
 	struct passwd pw, *pwp = NULL;
 	struct sysroot sr;
@@ -141,7 +141,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	/* A seat login is one on a local X display, in PAM_TTY (SLiM) or in
 	 * PAM_XDISPLAY beside a VT (LightDM); su, login on a text console or
 	 * sshd are not, whatever stack we were put in. */
-	display = seat_display(tty, item(pamh, PAM_XDISPLAY));
+	xdisplay = item(pamh, PAM_XDISPLAY);
+	display = seat_display(tty, xdisplay);
 	if (!display || strlen(display) >= sizeof(s.tty)) {
 		if (a.debug)
 			pam_syslog(pamh, LOG_DEBUG, "tty \"%s\" is not an X display: not a seat login",
@@ -184,15 +185,17 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	/* Rules 21, 22: the display is this display manager's own server, or
 	 * this is no seat login.  Owned by whoever we are: root in the display
 	 * manager (the test build's own user in tests/pam).  LightDM's display
-	 * (PAM_XDISPLAY) is served by a child of its daemon, and we run in a
+	 * (PAM_XDISPLAY; 1.26 puts it in PAM_TTY too, the pam_unix log of the
+	 * reference guest shows tty=:0) is served by a child of its daemon, and we run in a
 	 * session process below that daemon: the server's parent (never init)
 	 * must be an ancestor of ours, as session-switch-xguard asks. */
 	pid_t dm = 0;
 	struct xserver seen;
 	int dn = xserver_display_number(display);
 	int xr = xserver_verify(&sr, dn, geteuid(), s.pid, &x, &e);
-	if (xr < 0 && display != tty && xserver_peer(&sr, dn, geteuid(), &seen) == XSERVER_ONE &&
-	    proc_ppid(&sr, seen.pid, &dm) == 0 && dm > 1 && proc_descends_from(&sr, s.pid, dm)) {
+	if (xr < 0 && xdisplay && strcmp(display, xdisplay) == 0 &&
+	    xserver_peer(&sr, dn, geteuid(), &seen) == XSERVER_ONE && proc_ppid(&sr, seen.pid, &dm) == 0 &&
+	    dm > 1 && proc_descends_from(&sr, s.pid, dm)) {
 		xr = xserver_verify(&sr, dn, geteuid(), dm, &x, &e);
 		/* the server verified is the one whose parent was found to be
 		 * our ancestor, not another that took the display between the
