@@ -123,7 +123,7 @@ static void free_seat(pam_handle_t *pamh, void *data, int status)
 
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	const char *user, *tty, *service, *display;
+	const char *user, *tty, *service, *display, *xdisplay;
 	struct seat_login s, *kept;
 	struct passwd pw, *pwp = NULL;
 	struct sysroot sr;
@@ -141,7 +141,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	/* A seat login is one on a local X display, in PAM_TTY (SLiM) or in
 	 * PAM_XDISPLAY beside a VT (LightDM); su, login on a text console or
 	 * sshd are not, whatever stack we were put in. */
-	display = seat_display(tty, item(pamh, PAM_XDISPLAY));
+	xdisplay = item(pamh, PAM_XDISPLAY);
+	display = seat_display(tty, xdisplay);
 	if (!display || strlen(display) >= sizeof(s.tty)) {
 		if (a.debug)
 			pam_syslog(pamh, LOG_DEBUG, "tty \"%s\" is not an X display: not a seat login",
@@ -184,15 +185,25 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	/* Rules 21, 22: the display is this display manager's own server, or
 	 * this is no seat login.  Owned by whoever we are: root in the display
 	 * manager (the test build's own user in tests/pam).  LightDM's display
-	 * (PAM_XDISPLAY) is served by a child of its daemon, and we run in a
+	 * (PAM_XDISPLAY; 1.26 puts it in PAM_TTY too, the pam_unix log of the
+	 * reference guest shows tty=:0) is served by a child of its daemon, and we run in a
 	 * session process below that daemon: the server's parent (never init)
 	 * must be an ancestor of ours, as session-switch-xguard asks. */
 	pid_t dm = 0;
-	int xr = xserver_verify(&sr, xserver_display_number(display), geteuid(), s.pid, &x, &e);
-	if (xr < 0 && display != tty &&
-	    xserver_peer(&sr, xserver_display_number(display), geteuid(), &x) == XSERVER_ONE &&
-	    proc_ppid(&sr, x.pid, &dm) == 0 && dm > 1 && proc_descends_from(&sr, s.pid, dm))
-		xr = xserver_verify(&sr, xserver_display_number(display), geteuid(), dm, &x, &e);
+	struct xserver seen;
+	int dn = xserver_display_number(display);
+	int xr = xserver_verify(&sr, dn, geteuid(), s.pid, &x, &e);
+	if (xr < 0 && xdisplay && strcmp(display, xdisplay) == 0 &&
+	    xserver_peer(&sr, dn, geteuid(), &seen) == XSERVER_ONE && proc_ppid(&sr, seen.pid, &dm) == 0 &&
+	    dm > 1 && proc_descends_from(&sr, s.pid, dm)) {
+		xr = xserver_verify(&sr, dn, geteuid(), dm, &x, &e);
+		/* the server verified is the one whose parent was found to be
+		 * our ancestor, not another that took the display between the
+		 * two looks (and merely descends from that ancestor: a user's
+		 * own root X started inside his session does) */
+		if (xr == 0 && (x.pid != seen.pid || x.start != seen.start))
+			xr = ss_fail(&e, -EAGAIN, "display :%d changed servers while it was looked at", dn);
+	}
 	if (xr < 0) {
 		pam_syslog(pamh, LOG_WARNING, "%s: no seat login recorded for %s", e.msg, user);
 		sysroot_close(&sr);

@@ -561,6 +561,13 @@ static void lightdm_display_in_xdisplay(void **state)
 	assert_int_equal(lightdm_child("/dev/tty7", ":0", false), 0);
 	assert_int_equal(lightdm_child("/dev/tty7", ":0", true), 0);
 	assert_int_equal(lightdm_child("tty7", ":0", true), 0);
+	/* LightDM 1.26: the display in PAM_TTY as well as in PAM_XDISPLAY (a
+	 * fresh stand-in: it accepts nothing, and its backlog is full) */
+	x_stop_all();
+	x_start(X_ABSTRACT | X_PATH, false);
+	assert_int_equal(lightdm_child(":0", ":0", true), 0);
+	/* the two naming different displays: none (no server on :1) */
+	assert_int_equal(lightdm_child(":1", ":0", true), 1);
 	/* SLiM's form is no LightDM: X must descend from the PAM caller itself */
 	assert_int_equal(lightdm_child(":0", NULL, false), 1);
 	/* a VT without a display, or with one that is no display */
