@@ -88,14 +88,15 @@ static int ask_startx(const char *verb, bool json)
 		return -1;
 	if (sysroot_open_real(&sr, &err) < 0)
 		return -1;
-	r = startx_request(&sr, env, getuid(), to, &pid, &err);
+	r = startx_wrapper(&sr, env, getuid(), &pid);
 	sysroot_close(&sr);
 	if (r == 1)
 		return -1;
-	if (r < 0)
-		return cli_fail_json(json, EXIT_REFUSED, err.msg);
+	/* Said before it is asked: the wrapper ends this X session, and
+	 * this process with it, before a message after the signal would be
+	 * written (seen in the guest). */
 	fprintf(stderr,
-		"session-switch: asked session-switch startx (pid %ld) to switch to %s: this X session "
+		"session-switch: asking session-switch startx (pid %ld) to switch to %s: this X session "
 		"ends now, and X comes back when the switch is done\n",
 		(long)pid, verb);
 	if (json) {
@@ -107,7 +108,14 @@ static int ask_startx(const char *verb, bool json)
 		json_end_object(&j);
 		json_finish(&j);
 	}
-	return EXIT_OK;
+	fflush(NULL);
+	if (startx_ask(pid, to, &err) < 0) {
+		fprintf(stderr, "session-switch: %s\n", err.msg);
+		r = EXIT_REFUSED;
+	} else {
+		r = EXIT_OK;
+	}
+	return r;
 }
 
 /* The switch itself is the helper's: this process holds no privilege. */

@@ -94,8 +94,7 @@ static bool proc_owner(const struct sysroot *sr, pid_t pid, uid_t *uid, char *co
 	return true;
 }
 
-int startx_request(const struct sysroot *sr, const char *env, uid_t me, enum mode to, pid_t *pid,
-		   struct ss_error *e)
+int startx_wrapper(const struct sysroot *sr, const char *env, uid_t me, pid_t *pid)
 {
 	char comm[32];
 	uid_t uid, owner;
@@ -104,12 +103,25 @@ int startx_request(const struct sysroot *sr, const char *env, uid_t me, enum mod
 	 * believed for a process of our own uid, which we may signal anyway.
 	 * The comm check keeps a stale SS_STARTX whose pid was reused by
 	 * another program of ours from killing it. */
-	if (!startx_env_parse(env, pid, &uid) || uid != me ||
-	    !proc_owner(sr, *pid, &owner, comm, sizeof(comm)) || owner != me ||
-	    strcmp(comm, "session-switch") != 0)
-		return 1;
-	if (kill(*pid, startx_signal_of(to)) < 0)
-		return ss_fail(e, -errno, "cannot ask the startx wrapper (pid %ld): %s", (long)*pid,
-			       strerror(errno));
-	return 0;
+	return startx_env_parse(env, pid, &uid) && uid == me &&
+		       proc_owner(sr, *pid, &owner, comm, sizeof(comm)) && owner == me &&
+		       strcmp(comm, "session-switch") == 0
+		   ? 0
+		   : 1;
+}
+
+int startx_ask(pid_t pid, enum mode to, struct ss_error *e)
+{
+	return kill(pid, startx_signal_of(to)) < 0
+		   ? ss_fail(e, -errno, "cannot ask the startx wrapper (pid %ld): %s", (long)pid,
+			     strerror(errno))
+		   : 0;
+}
+
+int startx_request(const struct sysroot *sr, const char *env, uid_t me, enum mode to, pid_t *pid,
+		   struct ss_error *e)
+{
+	int r = startx_wrapper(sr, env, me, pid);
+
+	return r == 0 ? startx_ask(*pid, to, e) : r;
 }

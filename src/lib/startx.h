@@ -44,5 +44,11 @@ bool startx_env_parse(const char *s, pid_t *pid, uid_t *uid);
  * way), -errno when the signal could not be sent. */
 int startx_request(const struct sysroot *sr, const char *env, uid_t me, enum mode to, pid_t *pid,
 		   struct ss_error *e);
+/* Its two halves: is env a live wrapper of ours (0, its pid in *pid; 1
+ * when not), and send it the request (0, or -errno).  The command says
+ * what it asks before it asks: the request ends the X session that the
+ * command itself runs in. */
+int startx_wrapper(const struct sysroot *sr, const char *env, uid_t me, pid_t *pid);
+int startx_ask(pid_t pid, enum mode to, struct ss_error *e);
 
 #endif

@@ -92,7 +92,7 @@ got_is() { # EXPECTED: what the stand-in recorded, within 5 s
 }
 SS_STARTX=$fake:$(id -u) "$SS" vm >"$out" 2>"$err"; rc=$?
 expect_rc 0
-expect_err "asked session-switch startx (pid $fake) to switch to vm: this X session ends now"
+expect_err "asking session-switch startx (pid $fake) to switch to vm: this X session ends now"
 got_is "vm "
 SS_STARTX=$fake:$(id -u) "$SS" host --json >"$out" 2>"$err"; rc=$?
 expect_rc 0
@@ -104,11 +104,11 @@ got_is "vm host "
 # way (to the helper) and the stand-in gets nothing more
 for v in "$fake:$(( $(id -u) + 1 ))" "$$:$(id -u)" "$fake" "x:y" ""; do
 	SS_STARTX=$v "$SS" vm >"$out" 2>"$err"
-	! grep -q "asked session-switch startx" "$err" || fail "SS_STARTX='$v' was taken for a wrapper"
+	! grep -q "asking session-switch startx" "$err" || fail "SS_STARTX='$v' was taken for a wrapper"
 done
 # recover is never a request
 SS_STARTX=$fake:$(id -u) "$SS" recover >"$out" 2>"$err"
-! grep -q "asked session-switch startx" "$err" || fail "recover was sent to the wrapper"
+! grep -q "asking session-switch startx" "$err" || fail "recover was sent to the wrapper"
 sleep 0.3
 got_is "vm host "
 kill $fake
