@@ -652,19 +652,11 @@ static int parse_header(struct parse *ps, char *line, struct ss_error *e)
 /* line is "key = value" with eq at its '='. */
 static int parse_assignment(struct parse *ps, char *line, char *eq, struct ss_config *c, struct ss_error *e)
 {
-	char *key, *val, *hash, known[128], hint[64];
+	char *key, *val, known[128], hint[64];
 	size_t k = 0;
 	int r;
 
-	*eq = '\0';
-	key = kv_trim(line);
-	val = kv_trim(eq + 1);
-	/* Values never contain '#': from there on it is a comment. */
-	hash = strchr(val, '#');
-	if (hash) {
-		*hash = '\0';
-		val = kv_trim(val);
-	}
+	kv_split(line, eq, &key, &val);
 	while (ps->section[0] && k < NKEYS &&
 	       (strcmp(keys[k].section, ps->section) != 0 || strcmp(keys[k].name, key) != 0))
 		k++;

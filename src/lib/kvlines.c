@@ -80,3 +80,17 @@ int kv_each_line(const char *path, const char *text, size_t maxline, kv_line_fn 
 	free(raw);
 	return r;
 }
+
+void kv_split(char *line, char *eq, char **key, char **val)
+{
+	char *hash;
+
+	*eq = '\0';
+	*key = kv_trim(line);
+	*val = kv_trim(eq + 1);
+	hash = strchr(*val, '#');
+	if (hash) {
+		*hash = '\0';
+		*val = kv_trim(*val);
+	}
+}

@@ -23,6 +23,10 @@ int kvlines_next(struct kvlines *kv, char **key, char **val, struct ss_error *e)
  * place: a key or value of the configuration and the driver data files. */
 char *kv_trim(char *s);
 
+/* A "key = value" line with eq at its '=': both trimmed, and the value cut
+ * at a '#', from where on it is a comment (no value holds one). */
+void kv_split(char *line, char *eq, char **key, char **val);
+
 /* The line layer of the INI-like files (session-switch.conf, vm.conf):
  * each line of text cut at '\n', refused with "path:N: ..." when it is
  * longer than maxline - 1 characters or holds a control character,

@@ -655,19 +655,11 @@ static void known_list(char *out, size_t len)
 
 static int parse_assignment(struct parse *ps, char *line, char *eq, struct ss_error *e)
 {
-	char *key, *val, *hash, known[512];
+	char *key, *val, known[512];
 	size_t k = 0;
 	int r;
 
-	*eq = '\0';
-	key = kv_trim(line);
-	val = kv_trim(eq + 1);
-	/* Values never contain '#': from there on it is a comment. */
-	hash = strchr(val, '#');
-	if (hash) {
-		*hash = '\0';
-		val = kv_trim(val);
-	}
+	kv_split(line, eq, &key, &val);
 	while (k < NKEYS && strcmp(keys[k].name, key) != 0)
 		k++;
 	if (!ps->vm) {
