@@ -168,3 +168,19 @@ void scratch_vm_tree(void)
 		 (unsigned)getuid(), (unsigned)getgid());
 	scratch_put("etc/passwd", passwd);
 }
+
+char *fixture_slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = calloc(1, 65536);
+	assert_non_null(f);
+	assert_non_null(buf);
+	assert_true(fread(buf, 1, 65535, f) > 0);
+	fclose(f);
+	return buf;
+}
+
+char *fixture_vm_seed(void)
+{
+	return fixture_slurp(fixture_path("vm/seed.conf"));
+}

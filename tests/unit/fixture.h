@@ -29,6 +29,11 @@ void scratch_chmod(const char *rel, unsigned mode);
 /* Below the scratch tree, the files tests/data/vm/seed.conf names and an
  * /etc/passwd whose alice is the uid running the test. */
 void scratch_vm_tree(void);
+/* A file's whole text (at most 64 KiB), the test failing when it cannot
+ * be read; the caller frees it.  fixture_vm_seed: tests/data/vm/seed.conf,
+ * the seed's VM as a definition. */
+char *fixture_slurp(const char *path);
+char *fixture_vm_seed(void);
 /* Assert that rel holds exactly want. */
 void scratch_expect(const char *rel, const char *want);
 

@@ -111,17 +111,6 @@ static const struct vm_def *parse(const char *text)
 	return &conf.vm[0];
 }
 
-static char *seed_text(void)
-{
-	FILE *f = fopen(fixture_path("vm/seed.conf"), "r");
-	char *buf = calloc(1, 65536);
-	assert_non_null(f);
-	assert_non_null(buf);
-	assert_true(fread(buf, 1, 65535, f) > 0);
-	fclose(f);
-	return buf;
-}
-
 /* The plan's functions on a recorded tree. */
 static size_t plan_devs(const char *tree, struct vm_hostdev hd[SS_MAX_FUNCS])
 {
@@ -141,7 +130,7 @@ static void seed_definition_is_the_seed_command_line(void **state)
 	size_t nwant = expected(want, buf);
 	struct vm_hostdev hd[SS_MAX_FUNCS];
 	size_t nhd = plan_devs("seed", hd);
-	char *text = seed_text();
+	char *text = fixture_vm_seed();
 	const struct vm_def *vm = parse(text);
 	struct vm_argv a;
 

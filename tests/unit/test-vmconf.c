@@ -17,22 +17,6 @@
 static struct vm_conf conf;
 static struct ss_error err;
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = calloc(1, 65536);
-	assert_non_null(f);
-	assert_non_null(buf);
-	assert_true(fread(buf, 1, 65535, f) > 0);
-	fclose(f);
-	return buf;
-}
-
-static char *seed_text(void)
-{
-	return slurp(fixture_path("vm/seed.conf"));
-}
-
 static int parse(const char *text)
 {
 	err.msg[0] = '\0';
@@ -42,7 +26,7 @@ static int parse(const char *text)
 /* seed.conf with the line starting with `key` replaced by `line` ("" drops it) */
 static char *seed_with(const char *key, const char *line)
 {
-	char *text = seed_text(), *out = calloc(1, 65536), *p = text;
+	char *text = fixture_vm_seed(), *out = calloc(1, 65536), *p = text;
 	size_t klen = strlen(key);
 	bool replaced = false;
 
@@ -85,7 +69,7 @@ static int load_and_check(const char *root, const char *text)
 
 static void seed_definition(void **state)
 {
-	char *text = seed_text();
+	char *text = fixture_vm_seed();
 	const struct vm_def *vm;
 
 	assert_int_equal(parse(text), 0);
@@ -229,7 +213,7 @@ static void find_names_the_vms(void **state)
 static void seed_tree_checks_pass(void **state)
 {
 	const char *root = scratch_new("vmconf");
-	char *text = seed_text();
+	char *text = fixture_vm_seed();
 
 	scratch_vm_tree();
 	if (load_and_check(root, text) != 0)
@@ -243,7 +227,7 @@ static void seed_tree_checks_pass(void **state)
 static void missing_disk(void **state)
 {
 	const char *root = scratch_new("vmconf");
-	char *text = seed_text(), p[512];
+	char *text = fixture_vm_seed(), p[512];
 
 	scratch_vm_tree();
 	snprintf(p, sizeof(p), "%s/tank/vm/photog.qcow2", root);
@@ -258,7 +242,7 @@ static void missing_disk(void **state)
 static void world_writable_ovmf(void **state)
 {
 	const char *root = scratch_new("vmconf");
-	char *text = seed_text();
+	char *text = fixture_vm_seed();
 
 	scratch_vm_tree();
 	scratch_chmod("usr/share/edk2-ovmf/OVMF_CODE.fd", 0666);
@@ -285,7 +269,7 @@ static void unknown_evdev(void **state)
 	assert_contains(err.msg, "dev/input/by-id/usb-Nobody_Mouse-event-mouse: no such input device");
 	free(text);
 	/* a by-id link whose device went away is as absent */
-	text = seed_text();
+	text = fixture_vm_seed();
 	scratch_vm_tree();
 	scratch_link("../event9", "dev/input/by-id/usb-04d9_USB-HID_Keyboard-event-kbd");
 	assert_int_equal(load_and_check(root, text), -ENOENT);
@@ -335,7 +319,7 @@ static void owner_and_iso(void **state)
 	assert_contains(err.msg, "vm.conf:7: [vm win10] user: there is no account bob");
 	free(text);
 	/* the definition itself must not be writable by others */
-	text = seed_text();
+	text = fixture_vm_seed();
 	scratch_put("etc/session-switch/vm.conf", text);
 	scratch_chmod("etc/session-switch/vm.conf", 0666);
 	{
@@ -362,7 +346,7 @@ static void man_page_matches_the_table(void **state)
 
 	assert_non_null(src);
 	snprintf(path, sizeof(path), "%s/doc/session-switch-vm.conf.5", src);
-	whole = slurp(path);
+	whole = fixture_slurp(path);
 	/* the entries are under KEYS, up to the next section */
 	page = strstr(whole, "\n.SH KEYS\n");
 	assert_non_null(page);

@@ -21,17 +21,6 @@
 static struct vm_conf conf;
 static struct ss_error err;
 
-static char *seed_text(void)
-{
-	FILE *f = fopen(fixture_path("vm/seed.conf"), "r");
-	char *buf = calloc(1, 65536);
-	assert_non_null(f);
-	assert_non_null(buf);
-	assert_true(fread(buf, 1, 65535, f) > 0);
-	fclose(f);
-	return buf;
-}
-
 /* The seed's machine (its devices and groups), its /dev from a scratch
  * tree with the seed's input devices. */
 static const char *seed_machine(struct machine *m, struct vm_hostdev hd[SS_MAX_FUNCS], size_t *nhd)
@@ -58,7 +47,7 @@ static void lends_the_group_once_and_each_event_device(void **state)
 	struct machine m;
 	struct lend l;
 	size_t nhd = 0;
-	char *text = seed_text();
+	char *text = fixture_vm_seed();
 	char want[32];
 	const struct pci_dev *d;
 
@@ -87,7 +76,7 @@ static void a_missing_input_device_is_refused_with_its_line(void **state)
 	struct machine m;
 	struct lend l;
 	size_t nhd = 0;
-	char *text = seed_text();
+	char *text = fixture_vm_seed();
 	char path[4096];
 	const char *root = seed_machine(&m, hd, &nhd);
 
@@ -135,7 +124,7 @@ static void the_record_round_trips_and_names_only_lendable_nodes(void **state)
 
 static void memlock_covers_the_guest_and_a_margin(void **state)
 {
-	char *text = seed_text();
+	char *text = fixture_vm_seed();
 	const struct vm_def *vm = seed_vm(text);
 
 	assert_int_equal(vm->memory_mib, 8192);
@@ -172,7 +161,7 @@ static void the_child_environment_is_the_users_alone(void **state)
 static void a_vm_conf_root_does_not_own_is_refused(void **state)
 {
 	const char *root = scratch_new("vmowner");
-	char *text = seed_text();
+	char *text = fixture_vm_seed();
 	struct sysroot sr;
 
 	char path[4096];
@@ -200,7 +189,7 @@ static void a_vm_conf_root_does_not_own_is_refused(void **state)
 static void an_emulator_others_can_change_is_refused(void **state)
 {
 	const char *root = scratch_new("vmemu");
-	char *text = seed_text();
+	char *text = fixture_vm_seed();
 	const struct vm_def *vm;
 	struct sysroot sr;
 
