@@ -7,15 +7,28 @@
  *  - vm.conf MUST be a regular file owned by root and writable by root
  *    alone, checked through the descriptor it is read from;
  *  - the emulator MUST be owned by root and not writable by group or
- *    others (whatever [user] says), and every other file the VM opens
- *    MUST pass vmconf_check, before anything moves;
+ *    others (whatever [user] says), and so MUST every directory above it,
+ *    with no link on the way: it is opened once, walked down from / with
+ *    nothing followed (vmconf_open_emulator), and that descriptor is what
+ *    runs (execveat AT_EMPTY_PATH), so the path is never looked up again;
+ *    every other file the VM opens MUST pass vmconf_check, before
+ *    anything moves;
  *  - only the nodes of the VM MAY be lent: the /dev/vfio/GROUP node of
  *    each passed-through function's group and the event device behind
  *    each keyboard and mouse of the definition; their owner and mode
  *    MUST be on disk (the lend record) before the first chown, and MUST
- *    be restored from it when the VM ends, by `recover` and by `host`;
+ *    be restored from it when the VM ends, and by every verb that
+ *    switches (vm, host, recover, play: main.c) after a killed helper;
+ *  - an event device is the one found when play was asked: its device
+ *    number and inode are noted then (vm_lend_plan) and a node that is
+ *    another one at the lend (a keyboard unplugged, its number reused)
+ *    is refused, nothing lent;
+ *  - QEMU MUST be gone before its nodes are taken back: a wait that
+ *    fails kills it (SIGKILL through its pidfd) and reaps it, and its
+ *    parent-death signal ends it with a helper killed by SIGKILL;
  *  - QEMU MUST run as the user and never as root: its child sets
- *    RLIMIT_MEMLOCK, then the user's groups, gid and uid, each checked,
+ *    RLIMIT_MEMLOCK (which whatever QEMU runs inherits: doc/security.md,
+ *    Where the code falls short), then the user's groups, gid and uid, each checked,
  *    with no way back (setuid(0) must fail, no_new_privs), an environment
  *    rebuilt from the user's own values (vmlend.c), fds 0-2 only;
  *  - the wait has no deadline (the VM's lifetime), but a SIGTERM (the
@@ -24,9 +37,10 @@
  *  - QEMU's stderr is the user's program's output: it is quoted in the
  *    message after control characters are cleaned (report.c relays it
  *    through audit_clean).
- * What the take-back cannot do: revoke a descriptor the user opened on a
- * lent node while they owned it; the switch to host refuses while a
- * process holds the card's nodes (holders.c). */
+ * What the take-back cannot do: revoke a descriptor the user opened on
+ * /dev/vfio/GROUP while they owned it (evdev ones are revoked:
+ * revoke_input); the switch to host refuses while a process holds the
+ * card's nodes (holders.c). */
 #include "config.h"
 
 #include <errno.h>
