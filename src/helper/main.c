@@ -211,9 +211,11 @@ static int run_verb(const struct args *a, const struct machine *m, const struct 
 		report_end(out, rc, false, &e);
 		return rc;
 	}
-	/* nodes a play left lent (it was killed): the way back and recover
-	 * take them back first */
-	if (a->verb != VERB_VM && play_takeback(m, so, &e) < 0) {
+	/* nodes a play left lent (it was killed): every verb that switches
+	 * takes them back first, vm too, or a second play's user (or the
+	 * first one's, still holding them) would keep the first's nodes;
+	 * the record (vmlend.h) says which and whose they were */
+	if (play_takeback(m, so, &e) < 0) {
 		report_end(out, EXIT_RECOVER, a->detach, &e);
 		return EXIT_RECOVER;
 	}

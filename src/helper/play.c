@@ -7,15 +7,28 @@
  *  - vm.conf MUST be a regular file owned by root and writable by root
  *    alone, checked through the descriptor it is read from;
  *  - the emulator MUST be owned by root and not writable by group or
- *    others (whatever [user] says), and every other file the VM opens
- *    MUST pass vmconf_check, before anything moves;
+ *    others (whatever [user] says), and so MUST every directory above it,
+ *    with no link on the way: it is opened once, walked down from / with
+ *    nothing followed (vmconf_open_emulator), and that descriptor is what
+ *    runs (execveat AT_EMPTY_PATH), so the path is never looked up again;
+ *    every other file the VM opens MUST pass vmconf_check, before
+ *    anything moves;
  *  - only the nodes of the VM MAY be lent: the /dev/vfio/GROUP node of
  *    each passed-through function's group and the event device behind
  *    each keyboard and mouse of the definition; their owner and mode
  *    MUST be on disk (the lend record) before the first chown, and MUST
- *    be restored from it when the VM ends, by `recover` and by `host`;
+ *    be restored from it when the VM ends, and by every verb that
+ *    switches (vm, host, recover, play: main.c) after a killed helper;
+ *  - an event device is the one found when play was asked: its device
+ *    number and inode are noted then (vm_lend_plan) and a node that is
+ *    another one at the lend (a keyboard unplugged, its number reused)
+ *    is refused, nothing lent;
+ *  - QEMU MUST be gone before its nodes are taken back: a wait that
+ *    fails kills it (SIGKILL through its pidfd) and reaps it, and its
+ *    parent-death signal ends it with a helper killed by SIGKILL;
  *  - QEMU MUST run as the user and never as root: its child sets
- *    RLIMIT_MEMLOCK, then the user's groups, gid and uid, each checked,
+ *    RLIMIT_MEMLOCK (which whatever QEMU runs inherits: doc/security.md,
+ *    Where the code falls short), then the user's groups, gid and uid, each checked,
  *    with no way back (setuid(0) must fail, no_new_privs), an environment
  *    rebuilt from the user's own values (vmlend.c), fds 0-2 only;
  *  - the wait has no deadline (the VM's lifetime), but a SIGTERM (the
@@ -24,9 +37,10 @@
  *  - QEMU's stderr is the user's program's output: it is quoted in the
  *    message after control characters are cleaned (report.c relays it
  *    through audit_clean).
- * What the take-back cannot do: revoke a descriptor the user opened on a
- * lent node while they owned it; the switch to host refuses while a
- * process holds the card's nodes (holders.c). */
+ * What the take-back cannot do: revoke a descriptor the user opened on
+ * /dev/vfio/GROUP while they owned it (evdev ones are revoked:
+ * revoke_input); the switch to host refuses while a process holds the
+ * card's nodes (holders.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -129,8 +143,11 @@ int play_prepare(const struct machine *m, const char *name, uid_t ruid, const ch
 		r = -ENOENT;
 	if (r == 0)
 		r = vmconf_check(&m->root, p->conf.path, p->vm, e);
-	if (r == 0)
-		r = vmconf_check_emulator(&m->root, p->conf.path, p->vm, e);
+	if (r == 0 && (r = vmconf_open_emulator(&m->root, p->conf.path, p->vm, e)) >= 0) {
+		p->emu_fd = r;
+		p->emu_open = true;
+		r = 0;
+	}
 	if (r == 0) {
 		rc = EXIT_REFUSED;
 		r = vm_hostdevs(m, hd, &nhd, e);
@@ -151,6 +168,9 @@ int play_prepare(const struct machine *m, const char *name, uid_t ruid, const ch
 void play_free(struct play *p)
 {
 	vm_argv_free(&p->argv);
+	if (p->emu_open)
+		close(p->emu_fd);
+	p->emu_open = false;
 }
 
 /* --- lending ------------------------------------------------------------------- */
@@ -283,6 +303,17 @@ static int lend(const struct machine *m, int jdir, struct play *p, struct ss_err
 			r = fds[opened];
 			break;
 		}
+		/* the event device found when play was asked, or nothing:
+		 * a keyboard unplugged meanwhile may have left its number to
+		 * another device */
+		if (!vm_lend_same(nd, &st)) {
+			r = ss_fail(e, -ESTALE,
+				    "%s is no longer the input device it was when play began (unplugged or "
+				    "replaced): nothing was lent; run play again",
+				    nd->path);
+			close(fds[opened]);
+			break;
+		}
 		nd->uid = st.st_uid;
 		nd->gid = st.st_gid;
 		nd->mode = st.st_mode & 07777;
@@ -370,8 +401,11 @@ static int vars_copy(const struct machine *m, const struct play *p, struct ss_er
 
 /* --- QEMU ------------------------------------------------------------------------ */
 
+/* The emulator's descriptor in the child, the one kept besides 0-2. */
+#define EMU_FD 3
+
 /* In the child: the user's QEMU.  Nothing returns from here. */
-static void qemu_exec(const struct play *p, int err_fd)
+static void qemu_exec(const struct play *p, int err_fd, pid_t parent)
 {
 	struct rlimit ml;
 	char envbuf[1024], *env[VM_ENV_MAX];
@@ -379,8 +413,12 @@ static void qemu_exec(const struct play *p, int err_fd)
 	ml.rlim_cur = ml.rlim_max = (rlim_t)vm_memlock_bytes(p->vm);
 	if (spawn_child_setup(-1, -1, err_fd) < 0)
 		_exit(126);
-	if (close_range(3, ~0U, 0) < 0)
-		for (int fd = 3; fd < 1024; fd++)
+	/* the checked file, at a known number, close-on-exec: execveat
+	 * runs it, and QEMU gets no descriptor of ours */
+	if (p->emu_fd != EMU_FD && dup3(p->emu_fd, EMU_FD, O_CLOEXEC) < 0)
+		_exit(126);
+	if (close_range(EMU_FD + 1, ~0U, 0) < 0)
+		for (int fd = EMU_FD + 1; fd < 1024; fd++)
 			close(fd);
 	umask(077);
 	/* raised as root: the user's own hard limit is the system's (8 MiB) */
@@ -395,7 +433,13 @@ static void qemu_exec(const struct play *p, int err_fd)
 	if (setuid(0) == 0 || getuid() != p->uid || geteuid() != p->uid || getgid() != p->gid ||
 	    getegid() != p->gid || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		_exit(126);
-	execve(p->argv.v[0], p->argv.v, env);
+	/* A helper killed with SIGKILL takes no node back and kills nobody:
+	 * QEMU then ends with it (set after the uid change, which clears
+	 * it), so a stale lend is never in use when the next verb takes it
+	 * back.  A parent gone already is caught by getppid. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
+		_exit(126);
+	syscall(SYS_execveat, EMU_FD, "", p->argv.v, env, AT_EMPTY_PATH);
 	_exit(127);
 }
 
@@ -439,10 +483,10 @@ static void tail_lines(struct tail *t, char *out, size_t len)
 
 /* Wait for QEMU: its stderr is drained all along (kept: its tail), a
  * SIGTERM to us is passed on (*stopped), and after it a deadline applies. */
-static int qemu_wait(pid_t pid, int err_fd, struct tail *t, int *status, bool *stopped)
+static int qemu_wait(pid_t pid, int pidfd, int err_fd, struct tail *t, int *status, bool *stopped)
 {
 	sigset_t s;
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), sfd, r = 0;
+	int sfd, r = 0;
 	long deadline = -1;
 
 	sigemptyset(&s);
@@ -456,8 +500,10 @@ static int qemu_wait(pid_t pid, int err_fd, struct tail *t, int *status, bool *s
 		long left = deadline < 0 ? -1 : deadline - kwait_now_ms();
 		int n = poll(pf, 3, deadline < 0 ? (pidfd < 0 ? 200 : -1) : (left > 0 ? (int)left : 0));
 		char buf[512];
-		if (n < 0 && errno != EINTR)
+		if (n < 0 && errno != EINTR) {
+			r = -errno; /* qemu_run kills it */
 			break;
+		}
 		if (pf[1].revents) {
 			ssize_t k = read(err_fd, buf, sizeof(buf));
 			if (k > 0)
@@ -497,9 +543,21 @@ static int qemu_wait(pid_t pid, int err_fd, struct tail *t, int *status, bool *s
 	}
 	if (sfd >= 0)
 		close(sfd);
-	if (pidfd >= 0)
-		close(pidfd);
 	return r;
+}
+
+/* The end of a wait that failed: QEMU MUST be gone before its nodes are
+ * taken back, or it keeps the devices it holds.  SIGKILL through its
+ * pidfd (a pid reaped already could be someone else's by now), then the
+ * blocking reap; ECHILD: it was reaped already. */
+static void qemu_kill(pid_t pid, int pidfd, int *status)
+{
+	if (pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	else
+		kill(pid, SIGKILL); /* not reaped yet: waitpid never succeeded */
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
 }
 
 /* QEMU from fork to its end: 0 when it exited 0, or ended by the SIGTERM
@@ -508,27 +566,34 @@ static int qemu_wait(pid_t pid, int err_fd, struct tail *t, int *status, bool *s
 static int qemu_run(struct play *p, const struct switch_opts *so, struct ss_error *e)
 {
 	struct tail t = {.len = 0};
-	int pfd[2], status = 0, r;
+	int pfd[2], status = 0, pidfd, r;
 	long s = kwait_now_ms();
 	char pidstr[24], said[TAIL_LEN];
 	bool stopped = false;
-	pid_t pid;
+	pid_t pid, parent;
 
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return ss_fail(e, -errno, "pipe: %s", strerror(errno));
+	parent = getpid();
 	pid = fork();
 	if (pid == 0)
-		qemu_exec(p, pfd[1]);
+		qemu_exec(p, pfd[1], parent);
 	close(pfd[1]);
 	if (pid < 0) {
 		close(pfd[0]);
 		return ss_fail(e, -errno, "fork: %s", strerror(errno));
 	}
+	/* before anything can reap it: the pidfd is this process's */
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	snprintf(pidstr, sizeof(pidstr), "%ld", (long)pid);
 	audit(LOG_NOTICE, "play: [vm %s] QEMU %s runs as %s (pid %s)", p->vm->name, p->argv.v[0], p->user,
 	      pidstr);
 	report(so, "qemu_start", pidstr, 0, 0, NULL);
-	r = qemu_wait(pid, pfd[0], &t, &status, &stopped);
+	r = qemu_wait(pid, pidfd, pfd[0], &t, &status, &stopped);
+	if (r < 0)
+		qemu_kill(pid, pidfd, &status);
+	if (pidfd >= 0)
+		close(pidfd);
 	close(pfd[0]);
 	tail_lines(&t, said, sizeof(said));
 	if (r < 0)

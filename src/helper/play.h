@@ -23,6 +23,8 @@ struct play {
 	char home[256];
 	gid_t groups[64];
 	int ngroups;
+	int emu_fd;    /* the emulator, checked and opened O_PATH: what runs */
+	bool emu_open; /* emu_fd is ours to close */
 };
 
 /* Everything before anything moves, as root: the root-owned vm.conf and

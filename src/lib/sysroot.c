@@ -282,6 +282,16 @@ ssize_t sysroot_readlink(const struct sysroot *sr, const char *path, char *buf, 
 	return n;
 }
 
+int sysroot_open_child(int dirfd, const char *name, int flags)
+{
+	int fd;
+
+	if (!name[0] || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return -EINVAL;
+	fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC);
+	return fd >= 0 ? fd : -errno;
+}
+
 ssize_t sysroot_readlinkat(int dirfd, const char *name, char *buf, size_t len)
 {
 	ssize_t n;

@@ -50,6 +50,11 @@ ssize_t sysroot_readlink(const struct sysroot *sr, const char *path, char *buf, 
  * a directory of links (/proc/PID/fd) would otherwise open its parent for
  * every entry. */
 ssize_t sysroot_readlinkat(int dirfd, const char *name, char *buf, size_t len);
+/* One component `name` (no '/', not "." or "..") of a directory opened
+ * through this layer, opened without following it if it is a link
+ * (O_NOFOLLOW | O_CLOEXEC added): for a walk that checks each directory
+ * on the way down (vmconf_open_emulator).  Returns the fd or -errno. */
+int sysroot_open_child(int dirfd, const char *name, int flags);
 
 /* The directory holding path, opened inside the root (for the *at() calls
  * that write: openat O_CREAT, renameat, symlinkat, unlinkat); *base is

@@ -933,13 +933,100 @@ int vmconf_check(const struct sysroot *sr, const char *conf_path, const struct v
 	return r;
 }
 
-int vmconf_check_emulator(const struct sysroot *sr, const char *conf_path, const struct vm_def *vm,
-			  struct ss_error *e)
+/* One step of the walk down to the emulator: a directory (or, last, the
+ * file itself) that only root can change, and no link, which a later
+ * lookup would follow anew.  In a recorded tree the directories are its
+ * maker's (tree_uid); the file is root's alone everywhere. */
+static int check_step(const char *conf_path, const struct vm_def *vm, const struct vm_path *p, const char *at,
+		      const struct stat *st, bool last, uid_t tree_uid, struct ss_error *e)
+{
+	const char *what = last ? "the file" : "the directory";
+	uid_t owner = last ? 0 : tree_uid;
+	int r = 0;
+
+	if (S_ISLNK(st->st_mode))
+		r = ss_fail(e, -EPERM,
+			    "%s:%d: [vm %s] emulator: %s: %s is a symbolic link: name the emulator by the "
+			    "path it leads to (realpath %s)",
+			    conf_path, p->line, vm->name, p->path, at, p->path);
+	else if (last ? !S_ISREG(st->st_mode) : !S_ISDIR(st->st_mode))
+		r = ss_fail(e, -EINVAL, "%s:%d: [vm %s] emulator: %s: %s is not a %s", conf_path, p->line,
+			    vm->name, p->path, at, last ? "regular file" : "directory");
+	else if (st->st_mode & (S_IWGRP | S_IWOTH))
+		r = ss_fail(e, -EPERM,
+			    "%s:%d: [vm %s] emulator: %s: %s %s is writable by group or others (mode %04o): "
+			    "chmod go-w %s",
+			    conf_path, p->line, vm->name, p->path, what, at, (unsigned)(st->st_mode & 07777),
+			    at);
+	else if (st->st_uid != 0 && st->st_uid != owner)
+		r = ss_fail(
+		    e, -EPERM,
+		    "%s:%d: [vm %s] emulator: %s: %s %s is owned by uid %u, not by root: chown root %s",
+		    conf_path, p->line, vm->name, p->path, what, at, (unsigned)st->st_uid, at);
+	return r;
+}
+
+int vmconf_open_emulator(const struct sysroot *sr, const char *conf_path, const struct vm_def *vm,
+			 struct ss_error *e)
 {
 	struct vm_path p = vm->emulator;
+	char at[VM_PATH_LEN + 1] = "/", name[VM_PATH_LEN];
+	struct stat st;
+	uid_t tree_uid = 0;
+	const char *s;
+	int fd, r = 0;
 
 	if (!p.line)
 		p.line = vm->line; /* the default: the section's line */
-	/* has_uid false: the user's own emulator is not good enough here */
-	return check_file(sr, conf_path, vm, "emulator", &p, FILE_REGULAR, false, 0, e);
+	fd = sysroot_openat(sr, "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return ss_fail(e, fd, "the root directory: %s", strerror(-fd));
+	if (fstat(fd, &st) < 0)
+		r = ss_fail(e, -errno, "the root directory: %s", strerror(errno));
+	else if (sr->prefixed)
+		tree_uid = st.st_uid;
+	if (r == 0)
+		r = check_step(conf_path, vm, &p, at, &st, false, tree_uid, e);
+	/* down from the root one component at a time, none followed: each
+	 * directory is checked before what is in it is opened, so nobody but
+	 * root can swap anything between the check and the exec of the fd */
+	for (s = p.path; r == 0 && *s;) {
+		size_t n;
+		int next;
+		bool last;
+		while (*s == '/')
+			s++;
+		n = strcspn(s, "/");
+		if (n == 0)
+			break;
+		snprintf(name, sizeof(name), "%.*s", (int)n, s);
+		s += n;
+		while (*s == '/')
+			s++;
+		last = *s == '\0';
+		/* the file itself first as vm-config sees it (has_uid false:
+		 * the user's own emulator is not good enough here), for its
+		 * messages; then as opened here */
+		if (last &&
+		    (r = check_file(sr, conf_path, vm, "emulator", &p, FILE_REGULAR, false, 0, e)) < 0)
+			break;
+		snprintf(at + strlen(at), sizeof(at) - strlen(at), "%s%s", strlen(at) > 1 ? "/" : "", name);
+		next = sysroot_open_child(fd, name, O_PATH);
+		close(fd);
+		fd = next;
+		if (fd < 0)
+			r = ss_fail(e, fd, "%s:%d: [vm %s] emulator: %s: %s", conf_path, p.line, vm->name, at,
+				    strerror(-fd));
+		else if (fstat(fd, &st) < 0)
+			r = ss_fail(e, -errno, "%s:%d: [vm %s] emulator: %s: %s", conf_path, p.line, vm->name,
+				    at, strerror(errno));
+		else
+			r = check_step(conf_path, vm, &p, at, &st, last, tree_uid, e);
+	}
+	if (r == 0 && !S_ISREG(st.st_mode)) /* "/" alone */
+		r = ss_fail(e, -EINVAL, "%s:%d: [vm %s] emulator: %s is not a regular file", conf_path,
+			    p.line, vm->name, p.path);
+	if (r < 0 && fd >= 0)
+		close(fd);
+	return r < 0 ? r : fd;
 }

@@ -138,11 +138,16 @@ const struct vm_def *vmconf_find(const struct vm_conf *c, const char *name, stru
 int vmconf_check(const struct sysroot *sr, const char *conf_path, const struct vm_def *vm,
 		 struct ss_error *e);
 
-/* What `play` runs must be root's alone: the emulator owned by root and
- * not writable by group or others, whatever [user] says.  -EPERM with
- * "path:line:". */
-int vmconf_check_emulator(const struct sysroot *sr, const char *conf_path, const struct vm_def *vm,
-			  struct ss_error *e);
+/* What `play` runs must be root's alone: the emulator a regular file
+ * owned by root and not writable by group or others, whatever [user]
+ * says, and so every directory above it (in a recorded tree, owned by
+ * the tree's owner), with no symbolic link on the way.  The path is
+ * walked one component at a time, none followed, and the file checked is
+ * the one returned: an O_PATH descriptor for execveat(AT_EMPTY_PATH), so
+ * that what runs is what was checked.  -EPERM/-EINVAL/-ENOENT with
+ * "path:line:" and what to do. */
+int vmconf_open_emulator(const struct sysroot *sr, const char *conf_path, const struct vm_def *vm,
+			 struct ss_error *e);
 
 /* The per-VM copy of the firmware variables: VM_STATE_DIR/NAME/OVMF_VARS.fd. */
 void vmconf_vars_path(const struct vm_def *vm, char *buf, size_t len);

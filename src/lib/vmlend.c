@@ -1,9 +1,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vmlend.h"
 
@@ -16,10 +18,41 @@ static bool planned(const struct lend *l, const char *path)
 	return found;
 }
 
-static void add(struct lend *l, const char *path)
+static struct lend_node *add(struct lend *l, const char *path)
 {
-	if (l->n < LEND_MAX && !planned(l, path))
-		snprintf(l->node[l->n++].path, sizeof(l->node[0].path), "%s", path);
+	struct lend_node *n = NULL;
+
+	if (l->n < LEND_MAX && !planned(l, path)) {
+		n = &l->node[l->n++];
+		snprintf(n->path, sizeof(n->path), "%s", path);
+	}
+	return n;
+}
+
+/* The event device as it is now, never through a link. */
+static int pin(const struct machine *m, const char *conf_path, const struct vm_def *vm,
+	       const struct vm_input *in, struct lend_node *n, struct ss_error *e)
+{
+	struct stat st;
+	int fd = sysroot_openat(&m->root, n->path, O_PATH | O_NOFOLLOW | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return ss_fail(e, fd, "%s:%d: [vm %s] %s: %s: %s", conf_path, in->line, vm->name,
+			       in->kind == VM_KEYBOARD ? "keyboard" : "mouse", n->path, strerror(-fd));
+	if (fstat(fd, &st) < 0)
+		r = ss_fail(e, -errno, "%s: %s", n->path, strerror(errno));
+	else {
+		n->pinned = true;
+		n->rdev = st.st_rdev;
+		n->ino = st.st_ino;
+	}
+	close(fd);
+	return r;
+}
+
+bool vm_lend_same(const struct lend_node *n, const struct stat *st)
+{
+	return !n->pinned || (n->rdev == st->st_rdev && n->ino == st->st_ino);
 }
 
 /* eventN and nothing else: the by-id name is the user's choice of
@@ -72,8 +105,10 @@ int vm_lend_plan(const struct machine *m, const char *conf_path, const struct vm
 			r = ss_fail(e, -EINVAL, "%s:%d: [vm %s] %s: %s leads to %s, not to an event device",
 				    conf_path, in->line, vm->name, kind, path, link);
 		else {
+			struct lend_node *nd;
 			snprintf(path, sizeof(path), "/dev/input/%.16s", base);
-			add(out, path);
+			if ((nd = add(out, path)))
+				r = pin(m, conf_path, vm, in, nd, e);
 		}
 	}
 	return r;

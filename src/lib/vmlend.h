@@ -13,7 +13,9 @@
 #ifndef SS_VMLEND_H
 #define SS_VMLEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -31,6 +33,11 @@ struct lend_node {
 	uid_t uid;		  /* its owner, group and mode before the lend */
 	gid_t gid;
 	mode_t mode;
+	/* an event device: the node vm_lend_plan found (the by-id link's
+	 * target when play was asked), which the lend must find again */
+	bool pinned;
+	dev_t rdev;
+	ino_t ino;
 };
 
 struct lend {
@@ -42,9 +49,16 @@ struct lend {
  * (once per group), then each input's event device, found through its
  * /dev/input/by-id link.  -ENOENT naming file:line when an input device
  * is missing, -EINVAL when a function has no IOMMU group or a link does
- * not lead to /dev/input/eventN. */
+ * not lead to /dev/input/eventN.  Each event device's node is looked at
+ * once here (pinned, rdev, ino): a by-id link resolved now and a node
+ * lent minutes later, after the switch, could be two devices. */
 int vm_lend_plan(const struct machine *m, const char *conf_path, const struct vm_def *vm,
 		 const struct vm_hostdev *hd, size_t nhd, struct lend *out, struct ss_error *e);
+
+/* Whether st (the node as the lend opened it) is the node the plan
+ * found: same device number, same inode.  A node not pinned (a
+ * /dev/vfio/N, made by the switch) is always the same. */
+bool vm_lend_same(const struct lend_node *n, const struct stat *st);
 
 /* The record's text: one "node PATH UID GID MODE" line per node (mode in
  * octal).  Parsing refuses any path that is not a node `play` lends. */

@@ -158,6 +158,9 @@ void scratch_vm_tree(void)
 	scratch_mkdir_p("tank/vm");
 	scratch_mkdir_p("dev/input/by-id");
 	scratch_mkdir_p("etc/session-switch");
+	/* whatever the umask: play checks each directory above the emulator */
+	scratch_chmod("usr", 0755);
+	scratch_chmod("usr/bin", 0755);
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		scratch_put(files[i], "x\n");
 		scratch_chmod(files[i], 0644);

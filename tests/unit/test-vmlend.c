@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -197,7 +198,7 @@ static void an_emulator_others_can_change_is_refused(void **state)
 	assert_int_equal(sysroot_open(&sr, root, &err), 0);
 	vm = seed_vm(text);
 	scratch_chmod("usr/bin/qemu-system-x86_64", 0646);
-	assert_int_equal(vmconf_check_emulator(&sr, CONF, vm, &err), -EPERM);
+	assert_int_equal(vmconf_open_emulator(&sr, CONF, vm, &err), -EPERM);
 	assert_contains(err.msg, CONF ":6: [vm win10] emulator: ");
 	assert_contains(err.msg, "writable by group or others (mode 0646)");
 	scratch_chmod("usr/bin/qemu-system-x86_64", 0755);
@@ -209,9 +210,89 @@ static void an_emulator_others_can_change_is_refused(void **state)
 		/* user = alice is this uid: vm-config's check lets it through */
 		assert_int_equal(vmconf_check(&sr, CONF, vm, &err), 0);
 	}
-	assert_int_equal(vmconf_check_emulator(&sr, CONF, vm, &err), -EPERM);
+	assert_int_equal(vmconf_open_emulator(&sr, CONF, vm, &err), -EPERM);
 	assert_contains(err.msg, "neither root nor a [user] of the VM");
 	sysroot_close(&sr);
+	scratch_free();
+	free(text);
+	(void)state;
+}
+
+/* Every directory above the emulator is checked on the way down, and no
+ * link is followed: one that others can write, or a link, is refused
+ * naming it; a directory checked before the file, so the refusal needs
+ * no root. */
+static void a_directory_above_the_emulator_others_can_change_is_refused(void **state)
+{
+	const char *root = scratch_new("vmemudir");
+	char *text = fixture_vm_seed();
+	const struct vm_def *vm;
+	struct sysroot sr;
+
+	scratch_vm_tree();
+	scratch_chmod(".", 0755);
+	scratch_chmod("usr", 0755);
+	scratch_chmod("usr/bin", 0775);
+	assert_int_equal(sysroot_open(&sr, root, &err), 0);
+	vm = seed_vm(text);
+	assert_int_equal(vmconf_open_emulator(&sr, CONF, vm, &err), -EPERM);
+	assert_contains(err.msg,
+			CONF ":6: [vm win10] emulator: /usr/bin/qemu-system-x86_64: the directory "
+			     "/usr/bin is writable by group or others (mode 0775): chmod go-w /usr/bin");
+	scratch_chmod("usr/bin", 0755);
+	scratch_chmod("usr", 0757);
+	assert_int_equal(vmconf_open_emulator(&sr, CONF, vm, &err), -EPERM);
+	assert_contains(err.msg, "the directory /usr is writable by group or others (mode 0757)");
+	/* /usr/bin a link to a directory that is fine itself: refused all
+	 * the same, what it leads to would be looked up again at the exec */
+	scratch_chmod("usr", 0755);
+	scratch_mkdir_p("usr/lib/qemu");
+	scratch_chmod("usr/lib", 0755);
+	scratch_chmod("usr/lib/qemu", 0755);
+	scratch_put("usr/lib/qemu/qemu-system-x86_64", "x\n");
+	{
+		char a[4096], b[4096];
+		snprintf(a, sizeof(a), "%s/usr/bin", root);
+		snprintf(b, sizeof(b), "%s/usr/bin.old", root);
+		assert_int_equal(rename(a, b), 0);
+	}
+	scratch_link("lib/qemu", "usr/bin");
+	assert_int_equal(vmconf_open_emulator(&sr, CONF, vm, &err), -EPERM);
+	assert_contains(err.msg, "/usr/bin is a symbolic link: name the emulator by the path it leads to");
+	sysroot_close(&sr);
+	scratch_free();
+	free(text);
+	(void)state;
+}
+
+/* The plan pins each event device (its device number and inode, read
+ * without following a link); the lend refuses a node that is another
+ * file since, and takes a /dev/vfio/N (made by the switch) as it is. */
+static void an_event_device_replaced_since_the_plan_is_not_the_same(void **state)
+{
+	struct vm_hostdev hd[SS_MAX_FUNCS];
+	struct machine m;
+	struct lend l;
+	struct stat st;
+	size_t nhd = 0;
+	char *text = fixture_vm_seed();
+	char path[4096];
+	const char *root = seed_machine(&m, hd, &nhd);
+
+	assert_int_equal(vm_lend_plan(&m, CONF, seed_vm(text), hd, nhd, &l, &err), 0);
+	assert_false(l.node[0].pinned);
+	assert_true(l.node[1].pinned);
+	snprintf(path, sizeof(path), "%s/dev/input/event3", root);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(vm_lend_same(&l.node[1], &st));
+	assert_true(vm_lend_same(&l.node[0], &st));
+	/* the keyboard unplugged, its number taken by another device */
+	assert_int_equal(unlink(path), 0);
+	scratch_put("dev/input/event2", "x\n");
+	scratch_put("dev/input/event3", "y\n");
+	assert_int_equal(stat(path, &st), 0);
+	assert_false(vm_lend_same(&l.node[1], &st));
+	machine_free(&m);
 	scratch_free();
 	free(text);
 	(void)state;
@@ -277,6 +358,8 @@ int main(void)
 	    cmocka_unit_test(the_child_environment_is_the_users_alone),
 	    cmocka_unit_test(a_vm_conf_root_does_not_own_is_refused),
 	    cmocka_unit_test(an_emulator_others_can_change_is_refused),
+	    cmocka_unit_test(a_directory_above_the_emulator_others_can_change_is_refused),
+	    cmocka_unit_test(an_event_device_replaced_since_the_plan_is_not_the_same),
 	    cmocka_unit_test(a_direct_kernel_vm_boots_its_kernel_on_a_serial_file),
 	    cmocka_unit_test(direct_kernel_keys_are_checked),
 	};
