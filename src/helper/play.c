@@ -575,6 +575,10 @@ int play_run(const struct machine *m, struct play *p, const struct switch_opts *
 	if (play_takeback(m, so, e) < 0)
 		return EXIT_RECOVER;
 	rc = exit_of(switch_run(m, MODE_VM, so, e));
+	/* --detach: a switch that had nothing to do (already in vm mode) did
+	 * not hand over; the caller gets its answer before the VM's lifetime */
+	if (rc == EXIT_OK && so->before_change && so->before_change(so->arg, e) < 0)
+		rc = EXIT_REFUSED;
 	if (rc != EXIT_OK)
 		return rc;
 	/* the machine now, with the devices on vfio-pci and their nodes made */

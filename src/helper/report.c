@@ -150,6 +150,9 @@ int report_detach(void *arg, struct ss_error *e)
 	char pid[24];
 
 	(void)e;
+	if (o->detached)
+		return 0;
+	o->detached = true;
 	leave_cgroup(o->root);
 	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
 	if (o->relay >= 0) {

@@ -59,10 +59,10 @@ done
 "$SS" --detach status >"$TMP/out" 2>"$TMP/err"; rc=$?
 out=$TMP/out err=$TMP/err
 expect_rc 2
-expect_err "--detach goes with vm or host"
+expect_err "--detach goes with vm, host or play"
 "$SS" --detach recover >"$TMP/out" 2>"$TMP/err"; rc=$?
 expect_rc 2
-expect_err "--detach goes with vm or host"
+expect_err "--detach goes with vm, host or play"
 
 "$SS" --sysroot "$TMP/nowhere" status >"$TMP/out" 2>"$TMP/err"; rc=$?
 out=$TMP/out err=$TMP/err
