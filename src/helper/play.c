@@ -21,6 +21,11 @@
  *  - the wait has no deadline (the VM's lifetime), but a SIGTERM (the
  *    init system's stop) MUST still lead to QEMU's end, the take-back and
  *    the switch back;
+ *  - with --detach (the "Windows VM" session) the caller's answer MUST
+ *    come before the first change and the VM's lifetime MUST be out of
+ *    the caller's reach: the detached child of report.c, in its own
+ *    session and the root cgroup, so that the display manager's stop,
+ *    which ends the session that asked, ends neither QEMU nor the way back;
  *  - QEMU's stderr is the user's program's output: it is quoted in the
  *    message after control characters are cleaned (report.c relays it
  *    through audit_clean).
