@@ -331,7 +331,9 @@ void report_end(struct out *o, int code, bool detached, const struct ss_error *e
 	}
 	if (code != EXIT_OK)
 		fprintf(stderr, "session-switch: %s\n", e->msg);
-	else if (detached) /* the log's last line says how it ended */
+	else if (detached && strcmp(o->verb, "play") == 0) /* the log's last line says how it ended */
+		fprintf(stderr, "session-switch: the VM ended; the play is over\n");
+	else if (detached)
 		fprintf(stderr, "session-switch: switched to %s\n", o->verb);
 	if (o->json) {
 		json_end_array(&o->j);
