@@ -37,7 +37,7 @@ _session_switch()
 		if [[ $cur != -* && $args -eq 0 ]]; then
 			COMPREPLY=($(compgen -W "$(sed -n 's/^[[:space:]]*\[vm[[:space:]]\{1,\}\([A-Za-z0-9_-]\{1,\}\)[[:space:]]*\].*/\1/p' \
 				"${SESSION_SWITCH_VM_CONF:-/etc/session-switch/vm.conf}" 2>/dev/null)" -- "$cur"))
-		else COMPREPLY=($(compgen -W "--json --wait" -- "$cur")); fi ;;
+		else COMPREPLY=($(compgen -W "--detach --json --wait" -- "$cur")); fi ;;
 	esac
 }
 complete -F _session_switch session-switch

@@ -47,7 +47,7 @@ static void usage(FILE *out)
 		     "  --config FILE  use FILE instead of /etc/session-switch.conf\n"
 		     "  --json         machine-readable output on stdout\n"
 		     "  --wait S       vm/host/recover/play: wait up to S seconds for a running switch\n"
-		     "  --detach       vm/host: after the checks, go on in the background\n"
+		     "  --detach       vm/host/play: after the checks, go on in the background\n"
 		     "                 (progress in /run/session-switch/switch.log and syslog)\n"
 		     "  -h, --help     this text;  -V, --version\n"
 		     "\n"
@@ -210,7 +210,7 @@ int main(int argc, char **argv)
 		/* `session-switch vm --detach` reads as naturally as the
 		 * options before the command */
 		for (; optind < argc; optind++) {
-			if (strcmp(argv[optind], "--detach") == 0 && strcmp(cmd, "recover") != 0 && !play) {
+			if (strcmp(argv[optind], "--detach") == 0 && strcmp(cmd, "recover") != 0) {
 				detach = true;
 			} else if (strcmp(argv[optind], "--boot") == 0 && strcmp(cmd, "recover") == 0) {
 				boot = true;
@@ -234,7 +234,7 @@ int main(int argc, char **argv)
 			return cli_fail_json(json, EXIT_USAGE, err.msg);
 		}
 		if (detach && strcmp(cmd, "recover") == 0)
-			return cli_fail_json(json, EXIT_USAGE, "--detach goes with vm or host");
+			return cli_fail_json(json, EXIT_USAGE, "--detach goes with vm, host or play");
 		if ((rc = ask_startx(cmd, json)) >= 0)
 			return rc;
 		return run_helper(cmd, name, wait, json, detach, boot);
@@ -242,7 +242,7 @@ int main(int argc, char **argv)
 	if (wait || detach)
 		return cli_fail_json(json, EXIT_USAGE,
 				     wait ? "--wait goes with vm, host, recover or play"
-					  : "--detach goes with vm or host");
+					  : "--detach goes with vm, host or play");
 	if (strcmp(cmd, "startx") == 0) {
 		/* everything after "--" is the X server's */
 		for (; optind < argc && strcmp(argv[optind], "--") != 0; optind++) {

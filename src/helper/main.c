@@ -102,7 +102,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 		long v;
 		if (strcmp(argv[i], "--json") == 0) {
 			a->json = true;
-		} else if (strcmp(argv[i], "--detach") == 0 && (a->verb == VERB_VM || a->verb == VERB_HOST)) {
+		} else if (strcmp(argv[i], "--detach") == 0 &&
+			   (a->verb == VERB_VM || a->verb == VERB_HOST || a->verb == VERB_PLAY)) {
 			a->detach = true;
 		} else if (strcmp(argv[i], "--boot") == 0 && a->verb == VERB_RECOVER) {
 			a->boot = true;
@@ -125,7 +126,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: session-switch-helper vm|host|recover|status [--wait SECONDS] [--json] [--detach]\n"
 		"       session-switch-helper recover --boot\n"
-		"       session-switch-helper play [NAME] [--wait SECONDS] [--json]\n"
+		"       session-switch-helper play [NAME] [--wait SECONDS] [--json] [--detach]\n"
 		"(run through session-switch; see session-switch(1))\n");
 	return EXIT_USAGE;
 }
@@ -191,8 +192,10 @@ static int run_verb(const struct args *a, const struct machine *m, const struct 
 	if (a->detach)
 		so->before_change = report_detach;
 	/* The one-shot auto-login: only for the seat user themself, asking
-	 * for vm within the window after their login (doc/design.md). */
-	if (a->verb == VERB_VM && az->seated &&
+	 * for vm (or a play whose VM keeps their desktop: desktop = yes)
+	 * within the window after their login (doc/design.md). */
+	bool wants_desktop = a->verb == VERB_VM || (a->verb == VERB_PLAY && play->vm && play->vm->desktop);
+	if (wants_desktop && az->seated &&
 	    seat_may_autologin(&az->seat, m->conf.login_auto, m->conf.login_window, (long long)time(NULL)))
 		so->login_user = az->seat.user;
 	report_begin(out, verbs[a->verb]);
@@ -208,7 +211,7 @@ static int run_verb(const struct args *a, const struct machine *m, const struct 
 	}
 	if (a->verb == VERB_PLAY) {
 		int rc = play_run(m, play, so, &e);
-		report_end(out, rc, false, &e);
+		report_end(out, rc, a->detach, &e);
 		return rc;
 	}
 	/* nodes a play left lent (it was killed): every verb that switches

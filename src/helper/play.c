@@ -34,6 +34,11 @@
  *  - the wait has no deadline (the VM's lifetime), but a SIGTERM (the
  *    init system's stop) MUST still lead to QEMU's end, the take-back and
  *    the switch back;
+ *  - with --detach (the "Windows VM" session) the caller's answer MUST
+ *    come before the first change and the VM's lifetime MUST be out of
+ *    the caller's reach: the detached child of report.c, in its own
+ *    session and the root cgroup, so that the display manager's stop,
+ *    which ends the session that asked, ends neither QEMU nor the way back;
  *  - QEMU's stderr is the user's program's output: it is quoted in the
  *    message after control characters are cleaned (report.c relays it
  *    through audit_clean).
@@ -640,6 +645,10 @@ int play_run(const struct machine *m, struct play *p, const struct switch_opts *
 	if (play_takeback(m, so, e) < 0)
 		return EXIT_RECOVER;
 	rc = exit_of(switch_run(m, MODE_VM, so, e));
+	/* --detach: a switch that had nothing to do (already in vm mode) did
+	 * not hand over; the caller gets its answer before the VM's lifetime */
+	if (rc == EXIT_OK && so->before_change && so->before_change(so->arg, e) < 0)
+		rc = EXIT_REFUSED;
 	if (rc != EXIT_OK)
 		return rc;
 	/* the machine now, with the devices on vfio-pci and their nodes made */

@@ -150,6 +150,9 @@ int report_detach(void *arg, struct ss_error *e)
 	char pid[24];
 
 	(void)e;
+	if (o->detached)
+		return 0;
+	o->detached = true;
 	leave_cgroup(o->root);
 	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
 	if (o->relay >= 0) {
@@ -328,7 +331,9 @@ void report_end(struct out *o, int code, bool detached, const struct ss_error *e
 	}
 	if (code != EXIT_OK)
 		fprintf(stderr, "session-switch: %s\n", e->msg);
-	else if (detached) /* the log's last line says how it ended */
+	else if (detached && strcmp(o->verb, "play") == 0) /* the log's last line says how it ended */
+		fprintf(stderr, "session-switch: the VM ended; the play is over\n");
+	else if (detached)
 		fprintf(stderr, "session-switch: switched to %s\n", o->verb);
 	if (o->json) {
 		json_end_array(&o->j);

@@ -21,6 +21,7 @@ struct out {
 	const struct sysroot *root;
 	int relay;	  /* in the switch's child: the pipe to the caller-facing parent; -1 elsewhere */
 	unsigned dropped; /* records the pipe had no room for (the caller did not read) */
+	bool detached;	  /* report_detach ran: a play asks again when its switch had nothing to do */
 };
 
 void report_begin(struct out *o, const char *verb);

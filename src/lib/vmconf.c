@@ -388,6 +388,11 @@ static int set_return(struct vm_def *vm, const char *value, const struct vm_wher
 	return set_yes_no(&vm->return_host, value, w, e);
 }
 
+static int set_desktop(struct vm_def *vm, const char *value, const struct vm_where *w, struct ss_error *e)
+{
+	return set_yes_no(&vm->desktop, value, w, e);
+}
+
 static int set_kernel(struct vm_def *vm, const char *value, const struct vm_where *w, struct ss_error *e)
 {
 	return set_path(&vm->kernel, value, w, e);
@@ -529,6 +534,12 @@ static const struct vm_key keys[] = {
      .def = "yes",
      .def_is_value = true,
      .set = set_return},
+    {.name = "desktop",
+     .expects = "yes or no: the \"Windows VM\" session also logs the seat user into their desktop on the "
+		"host's GPU while the VM runs",
+     .def = "yes",
+     .def_is_value = true,
+     .set = set_desktop},
     {.name = "kernel",
      .expects = "the absolute path of a Linux kernel that QEMU boots directly (-kernel)",
      .def = "none",

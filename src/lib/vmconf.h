@@ -81,6 +81,9 @@ struct vm_def {
 	int user_line;
 	unsigned gpu_slot; /* the guest PCI slot of the first passed-through slot */
 	bool return_host;  /* `play`: back to host mode when the VM ends */
+	/* The "Windows VM" session: the seat user's desktop is logged in
+	 * once on the other GPU while the VM runs */
+	bool desktop;
 	/* A direct-kernel boot (tests, and VMs without firmware or disk):
 	 * line 0 when not set. */
 	struct vm_path kernel, initrd;

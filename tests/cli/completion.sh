@@ -44,7 +44,7 @@ expect "recover" session-switch rec
 printf '[vm win10]\niso = /x\n[vm  test-1 ]\nkernel = /k\n' >"$tmp/vm.conf"
 got=$(SESSION_SWITCH_VM_CONF="$tmp/vm.conf" complete_ session-switch play "")
 [ "$got" = "test-1 win10" ] && ok "play offers the VMs of vm.conf" || fail "play: expected 'test-1 win10', got '$got'"
-expect "--json --wait" session-switch play win10 ""
+expect "--detach --json --wait" session-switch play win10 ""
 expect "" session-switch --wait ""
 mkdir -p "$tmp/tree/sys" && : >"$tmp/tree/file"
 expect "$tmp/tree/sys" session-switch --sysroot "$tmp/tree/s"

@@ -56,13 +56,19 @@ for a in "vm --bogus" "host --wait" "recover --wait 5 --frob" "vm /etc/passwd"; 
 	expect_rc 2
 	expect_err "unexpected argument"
 done
+# play takes --detach (the "Windows VM" session's way): what follows it is
+# the argument refused
+"$SS" play win10 --detach --frob >"$TMP/out" 2>"$TMP/err"; rc=$?
+out=$TMP/out err=$TMP/err
+expect_rc 2
+expect_err "play: unexpected argument '--frob'"
 "$SS" --detach status >"$TMP/out" 2>"$TMP/err"; rc=$?
 out=$TMP/out err=$TMP/err
 expect_rc 2
-expect_err "--detach goes with vm or host"
+expect_err "--detach goes with vm, host or play"
 "$SS" --detach recover >"$TMP/out" 2>"$TMP/err"; rc=$?
 expect_rc 2
-expect_err "--detach goes with vm or host"
+expect_err "--detach goes with vm, host or play"
 
 "$SS" --sysroot "$TMP/nowhere" status >"$TMP/out" 2>"$TMP/err"; rc=$?
 out=$TMP/out err=$TMP/err

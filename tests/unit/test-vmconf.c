@@ -173,6 +173,7 @@ static void refusals_name_file_and_line(void **state)
 	     {CONF ":3: keyboard", "not a name in /dev/input/by-id"}},
 	    {"[vm a]\niso = /i\nmouse = a,grab_all=on\n", {CONF ":3: mouse", "not a name"}},
 	    {"[vm a]\niso = /i\ngrab_all = maybe\n", {CONF ":3: grab_all", "neither yes nor no"}},
+	    {"[vm a]\niso = /i\ndesktop = maybe\n", {CONF ":3: desktop", "neither yes nor no"}},
 	    {"[vm a]\niso = /i\ngrab_toggle = f12\n", {CONF ":3: grab_toggle", "ctrl-ctrl"}},
 	    {"[vm a]\niso = /i\naudio = sb16\n", {CONF ":3: audio", "ac97"}},
 	    {"[vm a]\niso = /i\ngpu_slot = 1\n", {CONF ":3: gpu_slot", "machine's own"}},

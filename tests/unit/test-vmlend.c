@@ -331,6 +331,9 @@ static void a_direct_kernel_vm_boots_its_kernel_on_a_serial_file(void **state)
 	vm_argv_free(&a);
 	/* the default: back to host */
 	assert_true(seed_vm("[vm k]\nkernel = /boot/vmlinuz\n")->return_host);
+	/* the "Windows VM" session's desktop meanwhile: yes unless said */
+	assert_true(seed_vm("[vm k]\nkernel = /boot/vmlinuz\n")->desktop);
+	assert_false(seed_vm("[vm k]\nkernel = /boot/vmlinuz\ndesktop = no\n")->desktop);
 	(void)state;
 }
 
