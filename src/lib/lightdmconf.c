@@ -77,6 +77,7 @@ static int read_one(const char *path, char *text, bool late, struct lightdm_user
 				return ss_fail(e, -EINVAL, "%s:%d: user-session \"%s\" is not a session name",
 					       path, line, v);
 			snprintf(u->session, sizeof(u->session), "%s", v);
+			snprintf(u->session_where, sizeof(u->session_where), "%.300s:%d", path, line);
 		} else if (seat && is_variant_key(k) &&
 			   (late || !all_seats || strncmp(k, "autologin", 9) == 0)) {
 			return ss_fail(e, -EINVAL,
@@ -181,6 +182,7 @@ int lightdmconf_read(const struct sysroot *sr, struct lightdm_user *u, struct ss
 	snprintf(u->xserver, sizeof(u->xserver), "X");
 	snprintf(u->wrapper, sizeof(u->wrapper), "lightdm-session");
 	snprintf(u->session, sizeof(u->session), "default");
+	snprintf(u->session_where, sizeof(u->session_where), "LightDM's default user-session");
 	for (size_t k = 0; k < sizeof(dropin_dirs) / sizeof(dropin_dirs[0]); k++) {
 		bool ours = strcmp(dropin_dirs[k], LIGHTDM_CONFD) == 0;
 		size_t n = list_dropins(sr, dropin_dirs[k], names, sizeof(names) / sizeof(names[0]));
