@@ -237,12 +237,17 @@ int lightdmconf_autologin(const char *variant, const char *user, char **out, str
 		    strncmp(p, "autologin-user", 14) == 0) {
 			/* an older marker, or any auto-login user: ours only */
 		} else if (strncmp(p, "session-wrapper=", 16) == 0) {
-			/* the session starts only on the display manager's own X
-			 * server (session-switch-xguard: doc/security.md rule 22);
-			 * LightDM appends the session's command to the wrapper */
-			strbuf_printf(
-			    &b, "session-wrapper=/bin/sh -c '" XGUARD_PATH " && exec \"$0\" \"$@\"' %.*s\n",
-			    (int)(n - 16 - (nl ? 1 : 0)), p + 16);
+			/* LightDM runs session-wrapper as one program, the session's
+			 * command its only argument: a shell line there is a name
+			 * execve cannot find (the reference guest: exit 1, no
+			 * session).  The guard is session-setup-script instead,
+			 * which LightDM runs as root with the session's DISPLAY
+			 * before the session, and whose failure sends it back to
+			 * the greeter (doc/security.md rule 22). */
+			strbuf_put(&b, p, n);
+			if (!nl)
+				strbuf_put(&b, "\n", 1);
+			strbuf_printf(&b, "session-setup-script=" XGUARD_PATH "\n");
 			wrapper = true;
 		} else {
 			strbuf_put(&b, p, n);
