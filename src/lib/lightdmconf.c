@@ -77,6 +77,7 @@ static int read_one(const char *path, char *text, bool late, struct lightdm_user
 				return ss_fail(e, -EINVAL, "%s:%d: user-session \"%s\" is not a session name",
 					       path, line, v);
 			snprintf(u->session, sizeof(u->session), "%s", v);
+			snprintf(u->session_where, sizeof(u->session_where), "%.300s:%d", path, line);
 		} else if (seat && is_variant_key(k) &&
 			   (late || !all_seats || strncmp(k, "autologin", 9) == 0)) {
 			return ss_fail(e, -EINVAL,
@@ -181,6 +182,7 @@ int lightdmconf_read(const struct sysroot *sr, struct lightdm_user *u, struct ss
 	snprintf(u->xserver, sizeof(u->xserver), "X");
 	snprintf(u->wrapper, sizeof(u->wrapper), "lightdm-session");
 	snprintf(u->session, sizeof(u->session), "default");
+	snprintf(u->session_where, sizeof(u->session_where), "LightDM's default user-session");
 	for (size_t k = 0; k < sizeof(dropin_dirs) / sizeof(dropin_dirs[0]); k++) {
 		bool ours = strcmp(dropin_dirs[k], LIGHTDM_CONFD) == 0;
 		size_t n = list_dropins(sr, dropin_dirs[k], names, sizeof(names) / sizeof(names[0]));
@@ -235,12 +237,17 @@ int lightdmconf_autologin(const char *variant, const char *user, char **out, str
 		    strncmp(p, "autologin-user", 14) == 0) {
 			/* an older marker, or any auto-login user: ours only */
 		} else if (strncmp(p, "session-wrapper=", 16) == 0) {
-			/* the session starts only on the display manager's own X
-			 * server (session-switch-xguard: doc/security.md rule 22);
-			 * LightDM appends the session's command to the wrapper */
-			strbuf_printf(
-			    &b, "session-wrapper=/bin/sh -c '" XGUARD_PATH " && exec \"$0\" \"$@\"' %.*s\n",
-			    (int)(n - 16 - (nl ? 1 : 0)), p + 16);
+			/* LightDM runs session-wrapper as one program, the session's
+			 * command its only argument: a shell line there is a name
+			 * execve cannot find (the reference guest: exit 1, no
+			 * session).  The guard is session-setup-script instead,
+			 * which LightDM runs as root with the session's DISPLAY
+			 * before the session, and whose failure sends it back to
+			 * the greeter (doc/security.md rule 22). */
+			strbuf_put(&b, p, n);
+			if (!nl)
+				strbuf_put(&b, "\n", 1);
+			strbuf_printf(&b, "session-setup-script=" XGUARD_PATH "\n");
 			wrapper = true;
 		} else {
 			strbuf_put(&b, p, n);

@@ -28,6 +28,7 @@ struct lightdm_user {
 	char xserver[512];	  /* xserver-command of a drop-in read before ours, or "X" */
 	char wrapper[512];	  /* session-wrapper, as LightDM would run it */
 	char session[128];	  /* user-session: the auto-login's session ("default") */
+	char session_where[320];  /* "/etc/lightdm/lightdm.conf:11", or "LightDM's default" */
 };
 
 /* Read lightdm.conf and the drop-ins other than ours, in LightDM's order.

@@ -137,6 +137,36 @@ static int plan_session_link(const struct machine *m, struct variant_set *v, con
 	return 0;
 }
 
+/* The auto-login after a switch starts user-session: an entry LightDM
+ * cannot find leaves the user at the greeter, and "Windows VM" itself would
+ * switch again at each auto-login.  LightDM's own default, "default", is
+ * an entry that Debian, for one, does not ship. */
+static int check_user_session(const struct machine *m, const struct lightdm_user *u, struct ss_error *e)
+{
+	char dirs[sizeof(u->sessions)], path[1200], *save = NULL;
+	bool found = false;
+
+	snprintf(path, sizeof(path), "%s.desktop", u->session);
+	if (strcmp(path, SESSION_ENTRY) == 0)
+		return ss_fail(
+		    e, -EINVAL,
+		    "%s: user-session is \"%s\", the session that switches: LightDM's auto-login "
+		    "after a switch would switch again; set user-session to the user's normal session "
+		    "and run setup again",
+		    u->session_where, u->session);
+	snprintf(dirs, sizeof(dirs), "%s", u->sessions);
+	for (char *d = strtok_r(dirs, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+		snprintf(path, sizeof(path), "%s/%s.desktop", d, u->session);
+		found = d[0] == '/' && sysroot_exists(&m->root, path);
+	}
+	return found ? 0
+		     : ss_fail(e, -ENOENT,
+			       "%s: user-session \"%s\", the session of LightDM's auto-login after a switch, "
+			       "has no %s.desktop in \"%s\": set user-session in [Seat:*] of %s to the "
+			       "user's normal session (an entry of those directories) and run setup again",
+			       u->session_where, u->session, u->session, u->sessions, LIGHTDM_CONF);
+}
+
 /* LightDM: a drop-in per mode and the link LightDM loads, the session
  * entry where its sessions-directory looks (the first directory of it
  * that exists, unless one of them holds the installed entry). */
@@ -145,6 +175,7 @@ static int plan_lightdm(const struct machine *m, struct variant_set *v, struct s
 	struct lightdm_user u;
 	char path[160], xname[64], target[64], dirs[sizeof(u.sessions)], *save = NULL, *first = NULL;
 	char *text;
+	bool installed = false;
 	int r;
 
 	if ((r = lightdmconf_read(&m->root, &u, e)) < 0)
@@ -172,22 +203,23 @@ static int plan_lightdm(const struct machine *m, struct variant_set *v, struct s
 	    (l < 0 || strncmp(now, LIGHTDM_DROPIN_NAME ".", sizeof(LIGHTDM_DROPIN_NAME)) != 0);
 
 	snprintf(dirs, sizeof(dirs), "%s", u.sessions);
-	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+	for (char *d = strtok_r(dirs, ":", &save); d && !installed; d = strtok_r(NULL, ":", &save)) {
 		size_t n = strlen(d);
 		while (n > 1 && d[n - 1] == '/')
 			d[--n] = '\0';
-		if (strcmp(d, XSESSIONS_DIR) == 0)
-			return 0; /* make install put the entry there */
+		installed = strcmp(d, XSESSIONS_DIR) == 0; /* make install put the entry there */
 		if (!first && d[0] == '/' && !strstr(d, "wayland-sessions") && sysroot_exists(&m->root, d))
 			first = d;
 	}
-	if (!first)
+	if (!first && !installed)
 		return ss_fail(
 		    e, -ENOENT,
 		    "%s: none of the session directories \"%s\" exists: create one, or add %s, and "
 		    "run setup again",
 		    u.sessions_where, u.sessions, XSESSIONS_DIR);
-	return plan_session_link(m, v, first, u.sessions_where, e);
+	if ((r = check_user_session(m, &u, e)) < 0)
+		return r;
+	return installed ? 0 : plan_session_link(m, v, first, u.sessions_where, e);
 }
 
 int variant_plan(const struct machine *m, struct variant_set *v, struct ss_error *e)

@@ -1,6 +1,8 @@
 /* session-switch-xguard: the first word of the one-shot auto-login's
- * login_cmd (src/lib/slimconf.c).  SLiM runs it as the user it is about to
- * log in without a password, on the display in $DISPLAY.  It exits 0 only
+ * login_cmd (src/lib/slimconf.c), and the session-setup-script of LightDM's
+ * (src/lib/lightdmconf.c).  SLiM runs it as the user it is about to log in
+ * without a password, LightDM as root before that session, on the display
+ * in $DISPLAY.  It exits 0 only
  * when that display's server is root's and was started by the same
  * process that started this session (the display manager): then the
  * session that follows runs on the display manager's own X server, not on

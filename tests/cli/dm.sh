@@ -55,6 +55,17 @@ expect_no_out "session-switch-vm.desktop"
 # a drop-in per mode, the link LightDM loads, nothing of SLiM's
 D=/etc/lightdm/lightdm.conf.d/50-session-switch.conf
 tree lightdm etc-lightdm
+# LightDM's default user-session, "default", is no entry of Debian's: the
+# auto-login after a switch would find no session
+sroot setup --dry-run
+expect_rc 1
+expect_err "LightDM's default user-session: user-session \"default\", the session of LightDM's auto-login after a switch, has no default.desktop in"
+expect_no_out "would write"
+sed -i 's|^#user-session=default$|user-session=session-switch-vm|' "$root/etc/lightdm/lightdm.conf"
+sroot setup --dry-run
+expect_rc 1
+expect_err "/etc/lightdm/lightdm.conf:11: user-session is \"session-switch-vm\", the session that switches"
+sed -i 's|^user-session=.*|user-session=lightdm-xsession|' "$root/etc/lightdm/lightdm.conf"
 sroot setup --dry-run
 expect_rc 0
 expect_out "would write $D.host"
@@ -78,7 +89,7 @@ expect_out "add to /etc/pam.d/lightdm-autologin:"
 grep -qx 'xserver-command=X -config xorg.conf.nvidia' "$root$D.host" || fail "the host drop-in lacks its -config"
 grep -qx '\[Seat:\*\]' "$root$D.vm" || fail "the vm drop-in has no [Seat:*]"
 grep -qx "session-wrapper=/etc/X11/Xsession" "$root$D.vm" || fail "the wrapper is not Debian's, from /usr/share/lightdm/lightdm.conf.d"
-grep -qx 'autologin-session=default' "$root$D.vm" || fail "the auto-login's session is not the user's default"
+grep -qx 'autologin-session=lightdm-xsession' "$root$D.vm" || fail "the auto-login's session is not the user's default"
 ! grep -q '^autologin-user' "$root$D.vm" || fail "a plain variant arms an auto-login"
 [ ! -L "$root/etc/slim.conf" ] && [ ! -e "$root/etc/slim.conf.host" ] || fail "SLiM's variants written for LightDM"
 # the entry is in /usr/share/xsessions, which LightDM's default reads
@@ -100,12 +111,14 @@ expect_out "removed $root$D;"
 
 # LightDM's keys where they would win over the drop-in: file, line, nothing written
 tree lightdm2 etc-lightdm
+sed -i 's|^#user-session=default$|user-session=lightdm-xsession|' "$root/etc/lightdm/lightdm.conf"
 sed -i 's|^#autologin-user=$|autologin-user=bob|' "$root/etc/lightdm/lightdm.conf"
 sroot setup
 expect_rc 1
 expect_err "/etc/lightdm/lightdm.conf:9: autologin-user overrides what session-switch sets for each mode in $D"
 [ ! -e "$root$D.vm" ] && [ ! -e "$root/etc/X11/xorg.conf.intel" ] || fail "a refused setup wrote files"
 tree lightdm3 etc-lightdm
+sed -i 's|^#user-session=default$|user-session=lightdm-xsession|' "$root/etc/lightdm/lightdm.conf"
 mkdir -p "$root/etc/lightdm/lightdm.conf.d"
 printf '[Seat:*]\nxserver-command=X -core\nsession-wrapper=/usr/local/bin/my-wrapper\n' >"$root/etc/lightdm/lightdm.conf.d/10-mine.conf"
 printf '[Seat:*]\nxserver-command=X\n' >"$root/etc/lightdm/lightdm.conf.d/90-late.conf"
@@ -120,7 +133,9 @@ grep -qx 'xserver-command=X -core -config xorg.conf.intel' "$root$D.vm" || fail 
 grep -qx 'session-wrapper=/usr/local/bin/my-wrapper' "$root$D.vm" || fail "the user's session wrapper is not kept"
 # a sessions-directory without the installed entry's: linked into its first
 tree lightdm4 etc-lightdm
+sed -i 's|^#user-session=default$|user-session=lightdm-xsession|' "$root/etc/lightdm/lightdm.conf"
 mkdir -p "$root/opt/sessions"
+cp "$root/usr/share/xsessions/lightdm-xsession.desktop" "$root/opt/sessions/"
 sed -i 's|^#sessions-directory=.*|sessions-directory=/opt/nothere:/opt/sessions|' "$root/etc/lightdm/lightdm.conf"
 sroot setup
 expect_rc 0

@@ -205,3 +205,70 @@ wait_greeter() {
 
 # host_state: both functions on their host drivers, in one line
 state() { echo "$(driver_of $GPU) $(driver_of $SND)"; }
+
+# --- LightDM (lightdm.guest, demo.sh --dm lightdm) ------------------------------
+XA=/var/run/lightdm/root/:0
+LX() { DISPLAY=:0 XAUTHORITY=$XA "$@"; }
+D=/etc/lightdm/lightdm.conf.d/50-session-switch.conf
+LOG=/var/log/lightdm/lightdm.log # LightDM starts a new one at each start
+# lightdm_prepare: alice's desktop and session choice, the module in
+# LightDM's stacks, the guest's own drop-in, the system D-Bus and the
+# service script (tests/guest/lightdm-ctl)
+lightdm_prepare() {
+	login_setup
+	echo "session optional pam_session_switch.so debug" >>/etc/pam.d/lightdm
+	echo "session optional pam_session_switch.so debug" >>/etc/pam.d/lightdm-autologin
+	# the greeter's stack too, as a module in common-session would be: its
+	# session (user lightdm) must still be no seat login
+	echo "session optional pam_session_switch.so debug" >>/etc/pam.d/lightdm-greeter
+	printf '[Desktop]\nSession=session-switch-vm\n' >/home/alice/.dmrc
+	# Debian ships no lightdm.conf.d; setup would make it
+	mkdir -p /etc/lightdm/lightdm.conf.d
+	# the list shown, and the normal session named (setup refuses LightDM's
+	# "default": Debian ships lightdm-xsession.desktop, no default.desktop)
+	printf '[Seat:*]\ngreeter-hide-users=false\nuser-session=lightdm-xsession\n' \
+		>/etc/lightdm/lightdm.conf.d/40-guest.conf
+	chown alice:alice /home/alice/.dmrc
+	# the greeter (user lightdm) reads it itself, without AccountsService: a run
+	# with a private home started alice's normal desktop instead
+	chmod 644 /home/alice/.dmrc
+	chmod o+x /home/alice
+	# LightDM needs the system bus; the guest has no init system to start one
+	mkdir -p /run/dbus
+	dbus-daemon --system --fork || fail "no system D-Bus"
+	install -m 755 "$SRCDIR/lightdm-ctl" /usr/local/sbin/ss-lightdm-ctl
+	echo /usr/sbin/lightdm >/etc/X11/default-display-manager
+}
+# lightdm_setup: session-switch setup ($L/setup.out; its status), then
+# the configuration it proposes, with the one-shot auto-login asked for
+lightdm_setup() {
+	local rc
+	$SS setup >$L/setup.out 2>&1
+	rc=$?
+	printf '[display]\nmanager = command:/usr/local/sbin/ss-lightdm-ctl\nauthfile = %s\n[login]\nauto = yes\n' $XA \
+		>/etc/session-switch.conf
+	return $rc
+}
+lx_greeter() { # a viewable child of X's root window: the greeter, or a desktop
+	local w
+	for w in $(LX xwininfo -root -children 2>/dev/null | grep -o '^ *0x[0-9a-f]*'); do
+		LX xwininfo -id $w 2>/dev/null | grep -q 'Map State: IsViewable' && return 0
+	done
+	return 1
+}
+asks_for() { # USER: the greeter's last authentication is USER's, at its prompt
+	awk -v user="$1" '/Greeter start authentication/ { u = $0; p = 0 }
+		/Prompt greeter with/ { p = 1 }
+		END { exit !(p && u ~ ("authentication for " user "$")) }' $LOG 2>/dev/null
+}
+lx_up() { # the greeter up, alice picked from its list and asked her password
+	wait_for_file /tmp/.X11-unix/X0 90 || { fail "LightDM's X did not start"; return 1; }
+	wait_until 120 lx_greeter || { fail "no greeter window within 120 s"; return 1; }
+	wait_until 60 asks_for alice || { fail "the greeter did not pick alice from its list within 60 s"; return 1; }
+	# the prompt is logged before the greeter's main loop focuses the
+	# password entry; nothing outside GTK shows that focus
+	sleep 1
+}
+lx_password() { # PASSWORD: typed into the greeter's password entry
+	LX xdotool type --delay 80 "$1"; LX xdotool key Return
+}

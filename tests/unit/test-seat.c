@@ -353,8 +353,8 @@ static void lightdm_login_then_plain(void **state)
 	text = NULL;
 	assert_true(sysroot_slurp(&sr, LIGHTDM_DROPIN, 65536, &text) > 0);
 	assert_contains(text, "xserver-command=X -config xorg.conf.intel\n");
-	assert_contains(text, "session-wrapper=/bin/sh -c '" XGUARD_PATH
-			      " && exec \"$0\" \"$@\"' /usr/sbin/lightdm-session\n");
+	assert_contains(text,
+			"session-wrapper=/usr/sbin/lightdm-session\nsession-setup-script=" XGUARD_PATH "\n");
 	assert_contains(text, "autologin-session=default\n");
 	assert_contains(text, "autologin-user=alice\nautologin-user-timeout=0\n");
 	free(text);
@@ -385,6 +385,11 @@ static void lightdm_autologin_refuses(void **state)
 	assert_int_equal(lightdmconf_autologin(variant, "alice", &out, &e), 0);
 	assert_null(strstr(out, "bob"));
 	assert_null(strstr(out, ": vm\n")); /* one marker, not two */
+	/* LightDM runs the wrapper as one program: it stays the user's, and
+	 * the guard is the setup script, whose failure means no session */
+	assert_non_null(strstr(out, "\nsession-wrapper=lightdm-session\n"));
+	assert_non_null(strstr(out, "\nsession-setup-script=" XGUARD_PATH "\n"));
+	assert_null(strstr(out, "/bin/sh"));
 	free(out);
 	/* no wrapper to guard: no auto-login at all */
 	out = NULL;
