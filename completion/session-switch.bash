@@ -4,7 +4,7 @@
 _session_switch()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-	local cmds="status doctor groups plan probe setup vm-config vm host recover play startx"
+	local cmds="status doctor groups plan probe setup vm-config vm host recover play startx libvirt-hook"
 	local opts="--sysroot --config --json --wait --detach --help --version"
 	local i cmd="" args=0
 

@@ -40,6 +40,9 @@ static void usage(FILE *out)
 		     "  startx [--print] [-- X-ARGS]  X on this text console with the variant of\n"
 		     "               the current mode ([display] manager = none); vm or host\n"
 		     "               inside it end X, switch, and start X again\n"
+		     "  libvirt-hook DOMAIN OP SUBOP [EXTRA]  libvirt's qemu hook: prepare/begin\n"
+		     "               of a [libvirt] domains domain switches to vm, release/end\n"
+		     "               back to host; anything else does nothing\n"
 		     "\n"
 		     "Options:\n"
 		     "  --sysroot DIR  read /sys, /proc, /etc, /boot, /lib/modules below DIR\n"
@@ -156,6 +159,59 @@ static int run_helper(const char *verb, const char *name, const char *wait, bool
 	return cli_fail_json(json, EXIT_REFUSED, msg);
 }
 
+/* libvirt's qemu hook (https://libvirt.org/hooks.html): libvirtd runs
+ * it as root, synchronously, with the domain XML on stdin, and refuses to
+ * start the domain when prepare/begin exits non-zero.  It must never call
+ * back into libvirt, and must return at once for every operation it does
+ * not act on.  With --sysroot (the tests) it prints the switch it would
+ * ask for instead of asking the helper. */
+static int libvirt_hook(const char *sysroot, const char *config, int argc, char **argv)
+{
+	static const struct {
+		const char *op, *subop, *verb;
+	} acts[] = {{"prepare", "begin", "vm"}, {"release", "end", "host"}};
+	const char *verb = NULL;
+	struct machine m;
+	struct ss_error err = {""};
+	char buf[4096];
+	bool named = false;
+	int rc = EXIT_OK;
+
+	while (fread(buf, 1, sizeof(buf), stdin) > 0)
+		; /* libvirt writes the XML and expects it read */
+	if (argc < 3 || argc > 4)
+		return cli_fail_json(false, EXIT_USAGE,
+				     "libvirt-hook takes DOMAIN OPERATION SUB-OPERATION [EXTRA]");
+	for (size_t i = 0; i < sizeof(acts) / sizeof(acts[0]); i++)
+		if (strcmp(argv[1], acts[i].op) == 0 && strcmp(argv[2], acts[i].subop) == 0)
+			verb = acts[i].verb;
+	if (!verb)
+		return EXIT_OK;
+	switch (machine_load(&m, sysroot, config, &err)) {
+	case MACHINE_CONFIG:
+		rc = cli_fail_json(false, EXIT_CONFIG, err.msg);
+		goto out;
+	case MACHINE_SYSTEM:
+		rc = cli_fail_json(false, EXIT_REFUSED, err.msg);
+		goto out;
+	case MACHINE_OK:
+		break;
+	}
+	for (size_t i = 0; i < m.conf.nlibvirt; i++)
+		named |= strcmp(m.conf.libvirt_domains[i], argv[0]) == 0;
+	if (!named)
+		goto out;
+	if (sysroot) {
+		printf("libvirt-hook: %s %s/%s: would switch to %s\n", argv[0], argv[1], argv[2], verb);
+		goto out;
+	}
+	machine_free(&m);
+	return run_helper(verb, NULL, NULL, false, false, false);
+out:
+	machine_free(&m);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -261,6 +317,8 @@ int main(int argc, char **argv)
 			return cli_fail_json(json, EXIT_USAGE, "startx has no --json output");
 		return cli_startx(sysroot, config, argv + optind, argc - optind, print);
 	}
+	if (strcmp(cmd, "libvirt-hook") == 0)
+		return libvirt_hook(sysroot, config, argc - optind, argv + optind);
 	if (strcmp(cmd, "probe") == 0) {
 		if (optind < argc || sysroot)
 			return cli_fail_json(json, EXIT_USAGE,

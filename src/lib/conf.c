@@ -433,6 +433,36 @@ static int set_ddc_input(struct ss_config *c, const char *value, const struct co
 	return r;
 }
 
+/* libvirt's domain names: anything but '/' and whitespace, as virsh
+ * accepts them; the hook compares them byte for byte. */
+static int set_libvirt_domains(struct ss_config *c, const char *value, const struct config_where *w,
+			       struct ss_error *e)
+{
+	char list[CONFIG_LINE], *cur = list, *word;
+	int r = 0;
+
+	snprintf(list, sizeof(list), "%s", value);
+	c->nlibvirt = 0;
+	while (r == 0 && (word = next_word(&cur))) {
+		bool twice = false;
+		for (size_t i = 0; i < c->nlibvirt; i++)
+			twice |= strcmp(c->libvirt_domains[i], word) == 0;
+		if (strchr(word, '/') || strlen(word) >= sizeof(c->libvirt_domains[0]))
+			r = bad(e, w, ": \"%s\" is not a libvirt domain name (no '/', under 128 bytes)",
+				word);
+		else if (twice)
+			r = bad(e, w, ": %s is listed twice", word);
+		else if (c->nlibvirt == SS_MAX_SERVICES)
+			r = bad(e, w, ": more than %d domains", SS_MAX_SERVICES);
+		else
+			snprintf(c->libvirt_domains[c->nlibvirt++], sizeof(c->libvirt_domains[0]), "%s",
+				 word);
+	}
+	if (r == 0 && c->nlibvirt == 0)
+		r = bad(e, w, " is empty; expected %s", w->key->expects);
+	return r;
+}
+
 /* The order is the order of the messages' lists ("known keys there: ...")
  * and of session-switch.conf(5); nothing depends on a key's position. */
 static const struct config_key keys[] = {
@@ -534,6 +564,12 @@ static const struct config_key keys[] = {
      .expects = "the input (VCP 0x60 value, 1-255) the monitor shows in host mode",
      .def = "unset: the input is left alone on the way to host",
      .set = set_ddc_input},
+    {.section = "libvirt",
+     .name = "domains",
+     .expects = "the names of the libvirt domains (virsh list --all) whose start switches to vm and whose "
+		"end switches back to host (win10 win11)",
+     .def = "none: the libvirt hook does nothing",
+     .set = set_libvirt_domains},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 

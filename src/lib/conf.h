@@ -71,6 +71,10 @@ struct ss_config {
 	struct monitor_id ddc_monitor;
 	int ddc_vm_input, ddc_host_input;
 	int ddc_line; /* of the first [ddc] key, for the cross-key message */
+	/* [libvirt] domains: the libvirt domains whose start switches to vm
+	 * and whose end switches back (the qemu hook); none by default. */
+	char libvirt_domains[SS_MAX_SERVICES][128];
+	size_t nlibvirt;
 };
 
 struct config_key;
