@@ -165,6 +165,26 @@ static int run_helper(const char *verb, const char *name, const char *wait, bool
  * back into libvirt, and must return at once for every operation it does
  * not act on.  With --sysroot (the tests) it prints the switch it would
  * ask for instead of asking the helper. */
+/* The machine and its configuration, or the exit code that says why not:
+ * a configuration error is the user's to fix, the system's is a refusal. */
+static int load(struct machine *m, const char *sysroot, const char *config, bool json)
+{
+	struct ss_error err = {""};
+	int rc = EXIT_OK;
+
+	switch (machine_load(m, sysroot, config, &err)) {
+	case MACHINE_CONFIG:
+		rc = cli_fail_json(json, EXIT_CONFIG, err.msg);
+		break;
+	case MACHINE_SYSTEM:
+		rc = cli_fail_json(json, EXIT_REFUSED, err.msg);
+		break;
+	case MACHINE_OK:
+		break;
+	}
+	return rc;
+}
+
 static int libvirt_hook(const char *sysroot, const char *config, int argc, char **argv)
 {
 	static const struct {
@@ -172,7 +192,6 @@ static int libvirt_hook(const char *sysroot, const char *config, int argc, char 
 	} acts[] = {{"prepare", "begin", "vm"}, {"release", "end", "host"}};
 	const char *verb = NULL;
 	struct machine m;
-	struct ss_error err = {""};
 	char buf[4096];
 	bool named = false;
 	int rc = EXIT_OK;
@@ -187,16 +206,8 @@ static int libvirt_hook(const char *sysroot, const char *config, int argc, char 
 			verb = acts[i].verb;
 	if (!verb)
 		return EXIT_OK;
-	switch (machine_load(&m, sysroot, config, &err)) {
-	case MACHINE_CONFIG:
-		rc = cli_fail_json(false, EXIT_CONFIG, err.msg);
+	if ((rc = load(&m, sysroot, config, false)) != EXIT_OK)
 		goto out;
-	case MACHINE_SYSTEM:
-		rc = cli_fail_json(false, EXIT_REFUSED, err.msg);
-		goto out;
-	case MACHINE_OK:
-		break;
-	}
 	for (size_t i = 0; i < m.conf.nlibvirt; i++)
 		named |= strcmp(m.conf.libvirt_domains[i], argv[0]) == 0;
 	if (!named)
@@ -360,16 +371,8 @@ int main(int argc, char **argv)
 		return cli_fail_json(json, EXIT_USAGE, err.msg);
 	}
 
-	switch (machine_load(&m, sysroot, config, &err)) {
-	case MACHINE_CONFIG:
-		rc = cli_fail_json(json, EXIT_CONFIG, err.msg);
+	if ((rc = load(&m, sysroot, config, json)) != EXIT_OK)
 		goto out;
-	case MACHINE_SYSTEM:
-		rc = cli_fail_json(json, EXIT_REFUSED, err.msg);
-		goto out;
-	case MACHINE_OK:
-		break;
-	}
 	if (strcmp(cmd, "groups") == 0)
 		rc = cli_groups(&m, json);
 	else if (strcmp(cmd, "doctor") == 0)
